@@ -1,0 +1,195 @@
+"""The web app (create_app) and the command line (main): the composition root."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import strawberry.asgi
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+
+from graph.database import Connection, Database, open_database
+from graph.embedded import StoreError
+from graph.settings import ConfigError, Settings, load_settings
+from graph.setup import apply_schema
+from graph.store import store_connection
+from schema import schema
+from schema.context import Context
+
+log = logging.getLogger("coopgraph")
+
+ROOT = Path(__file__).resolve().parent
+PLAYGROUND_HTML = ROOT / "schema" / "graphiql.html"
+# The playground's third-party assets come from the npm registry at set-up time
+# (package.json), never from a CDN: the page must work with no internet.
+ASSETS = {
+    "react.production.min.js": "react/umd/react.production.min.js",
+    "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "graphiql.min.js": "graphiql/graphiql.min.js",
+    "graphiql.min.css": "graphiql/graphiql.min.css",
+}
+
+
+def assets_dir() -> Path:
+    return Path(os.environ.get("COOPGRAPH_ASSETS_DIR") or ROOT / "node_modules")
+
+
+class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        return Context(db=request.app.state.db)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(PLAYGROUND_HTML.read_text(encoding="utf-8"))
+
+
+async def playground_asset(request: Request) -> Response:
+    relative = ASSETS.get(request.path_params["name"])
+    if relative is None:
+        return PlainTextResponse("no such asset", status_code=404)
+    path = assets_dir() / relative
+    if not path.is_file():
+        return PlainTextResponse(
+            f"playground asset missing: {path}; run `make install` (npm ci) first", status_code=404
+        )
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    reason = await request.app.state.db.ping()
+    if reason is not None:
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+def create_app(conn: Connection) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db: Database = open_database(conn)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.close()
+
+    graphql = GraphQLEndpoint(schema)
+    return Starlette(
+        routes=[
+            Route("/graphql/assets/{name}", playground_asset),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def app_from_env() -> Starlette:
+    """uvicorn's factory in each worker: the parent process put the connection in the environment."""
+    settings = load_settings()
+    if settings.neo4j_uri is None:
+        raise ConfigError("app_from_env needs NEO4J_URI; start the service with `coopgraph serve`")
+    return create_app(
+        Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password or "", settings.database)
+    )
+
+
+async def _prepare(conn: Connection) -> None:
+    db = open_database(conn)
+    try:
+        await apply_schema(db)
+    finally:
+        await db.close()
+
+
+def _raise_on_sigterm() -> None:
+    def handler(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def serve(settings: Settings) -> None:
+    _raise_on_sigterm()
+    with store_connection(settings) as conn:
+        asyncio.run(_prepare(conn))
+        os.environ.update(
+            NEO4J_URI=conn.uri,
+            NEO4J_USER=conn.user,
+            NEO4J_PASSWORD=conn.password,
+            NEO4J_DATABASE=conn.database,
+        )
+        log.info("GraphQL at http://%s:%d/graphql", settings.host, settings.port)
+        uvicorn.run(
+            "coopgraph:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+        )
+
+
+def export_schema(path: str) -> None:
+    text = schema.as_str() + "\n"
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="coopgraph",
+        description="GraphQL knowledge graph of cooperation in education and career guidance.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser(
+        "serve", help="start the store (unless NEO4J_URI is set) and serve GraphQL"
+    )
+    serve_cmd.add_argument("--host")
+    serve_cmd.add_argument("--port", type=int)
+    serve_cmd.add_argument("--workers", type=int)
+    export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export_cmd.add_argument("path", nargs="?", default="schema.graphql")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if args.command == "export-schema":
+        export_schema(args.path)
+        return 0
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            overrides = {
+                k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers)) if v
+            }
+            if overrides:
+                from dataclasses import replace
+
+                settings = replace(settings, **overrides)
+            serve(settings)
+    except (ConfigError, StoreError) as exc:
+        print(f"coopgraph: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Everything that talks to the database: connection, Cypher, ingestion, the embedded store."""

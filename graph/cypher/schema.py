@@ -1,0 +1,15 @@
+"""Constraints and indexes, created at start-up; every statement is idempotent."""
+
+from typing import Final, LiteralString
+
+# Created on empty labels at first start: ArcadeDB fixes a property's type when an
+# index is added to a label that already holds data (DESIGN-NOTES §2.6).
+SETUP: Final[tuple[LiteralString, ...]] = (
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX entity_search_key IF NOT EXISTS FOR (n:Entity) ON (n.search_key)",
+    "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
+    "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
+)
+
+PING: Final = "RETURN 1 AS ok"

@@ -1,0 +1,11 @@
+"""Applies the graph's constraints and indexes; safe to run at every start."""
+
+from __future__ import annotations
+
+from graph.cypher.schema import SETUP
+from graph.database import Database
+
+
+async def apply_schema(db: Database) -> None:
+    for statement in SETUP:
+        await db.write(statement)

@@ -1,0 +1,20 @@
+"""Errors a client can act on; each has a stable code that appears in extensions.code."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.argument = argument
+
+
+class NotFound(UserError):
+    code = "NOT_FOUND"
+
+
+class BadInput(UserError):
+    code = "BAD_USER_INPUT"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.settings import ConfigError, load_settings
+
+
+def test_defaults_use_the_embedded_store() -> None:
+    settings = load_settings({})
+    assert settings.embedded
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+    assert settings.database == "coopgraph"
+    assert settings.store.heap == "512m"
+
+
+def test_neo4j_uri_selects_an_external_server() -> None:
+    settings = load_settings({"NEO4J_URI": "neo4j+s://abc.databases.neo4j.io", "NEO4J_PASSWORD": "x"})
+    assert not settings.embedded
+    assert settings.database == "neo4j"
+    assert settings.neo4j_user == "neo4j"
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            {
+                "NEO4J_URI": "http://localhost:7474",
+                "COOPGRAPH_PORT": "80000",
+                "COOPGRAPH_STORE_HEAP": "lots",
+                "COOPGRAPH_STORE_TIMEOUT": "-1",
+            }
+        )
+    message = str(caught.value)
+    for name in (
+        "NEO4J_URI",
+        "NEO4J_PASSWORD",
+        "COOPGRAPH_PORT",
+        "COOPGRAPH_STORE_HEAP",
+        "COOPGRAPH_STORE_TIMEOUT",
+    ):
+        assert name in message
+
+
+def test_cli_reports_configuration_errors_and_exits_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "COOPGRAPH_"))}
+    env.update(COOPGRAPH_PORT="not-a-port", COOPGRAPH_DATA_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "coopgraph", "serve"],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "COOPGRAPH_PORT='not-a-port' is not a TCP port" in done.stderr
+    assert not (tmp_path / "arcadedb").exists()
