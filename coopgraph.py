@@ -23,6 +23,8 @@ from starlette.websockets import WebSocket
 
 from graph.database import Connection, Database, open_database
 from graph.embedded import StoreError
+from graph.loader import curated_loaded, load_seeds, wipe
+from graph.seed_files import SeedError, read_seed_graph
 from graph.settings import ConfigError, Settings, load_settings
 from graph.setup import apply_schema
 from graph.store import store_connection
@@ -110,10 +112,22 @@ def app_from_env() -> Starlette:
     )
 
 
-async def _prepare(conn: Connection) -> None:
+async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False) -> None:
+    """Constraints and indexes always; the seed graph when asked or when none is loaded yet."""
     db = open_database(conn)
     try:
         await apply_schema(db)
+        if load or reset or not await curated_loaded(db):
+            seed = read_seed_graph()  # validated before anything is deleted
+            if reset:
+                await wipe(db)
+            report = await load_seeds(db, seed)
+            log.info(
+                "seed graph loaded: %d sources, %d entities, %d relations",
+                report.sources,
+                report.entities,
+                report.relations,
+            )
     finally:
         await db.close()
 
@@ -166,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--host")
     serve_cmd.add_argument("--port", type=int)
     serve_cmd.add_argument("--workers", type=int)
+    load_cmd = commands.add_parser("load", help="(re)load the curated seed graph in one transaction")
+    load_cmd.add_argument("--reset", action="store_true", help="first delete everything, synthetic data too")
     export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export_cmd.add_argument("path", nargs="?", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -185,7 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 settings = replace(settings, **overrides)
             serve(settings)
-    except (ConfigError, StoreError) as exc:
+        elif args.command == "load":
+            with store_connection(settings) as conn:
+                asyncio.run(_prepare(conn, load=True, reset=args.reset))
+    except (ConfigError, StoreError, SeedError) as exc:
         print(f"coopgraph: {exc}", file=sys.stderr)
         return 2
     return 0

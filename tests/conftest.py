@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from starlette.testclient import TestClient
 
 from coopgraph import create_app
-from graph.database import Connection, open_database
+from graph.database import Connection, Database, open_database
 from graph.embedded import EmbeddedStore
+from graph.loader import load_seeds
 from graph.settings import StoreSettings
 from graph.setup import apply_schema
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -47,6 +51,26 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def client(store: Connection) -> Iterator[TestClient]:
-    with TestClient(create_app(store)) as test_client:
+def client(seeded: Connection) -> Iterator[TestClient]:
+    with TestClient(create_app(seeded)) as test_client:
         yield test_client
+
+
+def run_db(conn: Connection, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run async database work from a sync test with a driver of its own."""
+
+    async def go() -> T:
+        db = open_database(conn)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+@pytest.fixture(scope="session")
+def seeded(store: Connection) -> Connection:
+    """The store with the curated seed graph loaded."""
+    run_db(store, load_seeds)
+    return store

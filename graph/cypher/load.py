@@ -1,0 +1,41 @@
+"""Writing the curated seed graph: one transaction, UNWIND batches, labels from the ontology."""
+
+from typing import Final
+
+from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES
+
+# Curated data is replaced whole, so a load is a sync: what the seed files no longer say
+# disappears, and loading twice gives the same graph.
+DELETE_CURATED: Final = "MATCH (n) WHERE n.curated = true DETACH DELETE n"
+
+CURATED_COUNT: Final = "MATCH (n:Source) WHERE n.curated = true RETURN count(n) AS count"
+
+CREATE_SOURCES: Final = "UNWIND $rows AS row CREATE (s:Source) SET s = row"
+
+LINK_PUBLISHERS: Final = (
+    "UNWIND $rows AS row "
+    "MATCH (s:Source {id: row.source}) MATCH (p:Entity {id: row.publisher}) "
+    "CREATE (s)-[r:PUBLISHED_BY]->(p) "
+    "SET r.curated = true, r.sources = [row.source], r.inferred_reason = row.inferred_reason"
+)
+
+# One statement per kind: labels cannot be parameters, so they come from this closed table.
+CREATE_ENTITIES: Final[dict[str, str]] = {
+    kind: (
+        f"UNWIND $rows AS row CREATE (n:Entity:{label}{':Actor' if kind in ACTOR_KINDS else ''}) SET n = row"
+    )
+    for kind, label in KIND_LABELS.items()
+}
+
+CREATE_RELATIONS: Final[dict[str, str]] = {
+    kind: (
+        "UNWIND $rows AS row "
+        "MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) "
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
+    )
+    for kind, rel_type in RELATION_TYPES.items()
+}
+
+# `coopgraph load --reset`: the whole database, curated and synthetic, in batches that
+# keep each transaction's memory bounded.
+DELETE_BATCH: Final = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"

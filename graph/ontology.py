@@ -1,0 +1,109 @@
+"""The cooperation ontology: the closed mappings from seed vocabulary to graph labels and types.
+
+Labels and relationship types reach Cypher only through these tables, never from input.
+docs/ontology.md explains the model in prose.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# kind -> Neo4j label. Every entity node also carries :Entity, and actors carry :Actor.
+KIND_LABELS: Final[dict[str, str]] = {
+    "ministry": "Ministry",
+    "agency": "Agency",
+    "org_unit": "OrgUnit",
+    "municipality": "Municipality",
+    "region": "Region",
+    "school": "School",
+    "university": "University",
+    "organisation": "Organisation",
+    "council": "Council",
+    "person": "Person",
+    "project": "Project",
+    "programme": "Programme",
+    "event": "Event",
+    "agreement": "Agreement",
+    "regulation": "Regulation",
+    "target": "Target",
+}
+
+ACTOR_KINDS: Final[frozenset[str]] = frozenset(
+    {
+        "ministry",
+        "agency",
+        "org_unit",
+        "municipality",
+        "region",
+        "school",
+        "university",
+        "organisation",
+        "council",
+        "person",
+    }
+)
+
+# Subtypes that must be given, and their allowed values (None: free text, but required).
+REQUIRED_SUBTYPES: Final[dict[str, frozenset[str] | None]] = {
+    "agency": frozenset({"agency", "foundation"}),
+    "municipality": frozenset({"city", "rural_municipality", "county_municipality"}),
+    "region": frozenset({"county", "region"}),
+    "school": frozenset({"general", "vocational", "minority_language"}),
+    "council": frozenset({"council", "network", "working_group"}),
+    "event": frozenset({"meeting", "conference", "seminar", "info_session"}),
+}
+
+# relation -> Neo4j relationship type.
+RELATION_TYPES: Final[dict[str, str]] = {
+    "cooperates_with": "COOPERATES_WITH",
+    "party_to": "PARTY_TO",
+    "member_of": "MEMBER_OF",
+    "coordinates": "COORDINATES",
+    "implements": "IMPLEMENTS",
+    "submits": "SUBMITS",
+    "participates_in": "PARTICIPATES_IN",
+    "funds": "FUNDS",
+    "part_of": "PART_OF",
+    "subordinate_to": "SUBORDINATE_TO",
+    "located_in": "LOCATED_IN",
+    "holds_position": "HOLDS_POSITION",
+    "serves": "SERVES",
+    "organises": "ORGANISES",
+    "hosts": "HOSTS",
+    "about": "ABOUT",
+    "sets_target": "SETS_TARGET",
+    "refers_to": "REFERS_TO",
+    "distinct_from": "DISTINCT_FROM",
+}
+
+# Relations that have no direction in the world; stored once, read both ways.
+SYMMETRIC: Final[frozenset[str]] = frozenset({"cooperates_with", "distinct_from"})
+
+# Which relation needs which extra field.
+RELATION_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
+    "holds_position": ("title",),
+    "distinct_from": ("note",),
+}
+
+COUNTRIES: Final[frozenset[str]] = frozenset({"EE", "LV", "FI", "EU"})
+LANGUAGES: Final[frozenset[str]] = frozenset({"et", "lv", "fi", "en", "ru"})
+
+# Entity fields by kind, beyond the common ones; value: the Python types accepted.
+NUMBER = (int, float)
+KIND_FIELDS: Final[dict[str, dict[str, tuple[type, ...]]]] = {
+    "project": {
+        "budget_total": NUMBER,
+        "grant": NUMBER,
+        "own_contribution": NUMBER,
+        "currency": (str,),
+        "start": (str,),
+        "end": (str,),
+    },
+    "event": {"start": (str,), "end": (str,), "venue": (str,), "planned": (bool,)},
+    "agreement": {"signed": (str,)},
+    "regulation": {"adopted": (str,)},
+    "target": {"metric": (str,), "value": NUMBER, "year": (int,)},
+    "school": {"students": (int,)},
+    "council": {"meets_per_year_min": (int,)},
+}
+DATE_FIELDS: Final[frozenset[str]] = frozenset({"start", "end", "signed", "adopted"})

@@ -1,0 +1,265 @@
+"""Pins the curated seed graph itself: counts, and facts from each of the five documents."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.database import Connection, Database
+from tests.conftest import run_db
+
+SEED_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "seed-documents"
+
+
+def query(conn: Connection, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    async def work(db: Database) -> list[dict[str, Any]]:
+        return await db.read(cypher, params)  # type: ignore[arg-type]
+
+    return run_db(conn, work)
+
+
+def entity(conn: Connection, ident: str) -> dict[str, Any]:
+    rows = query(conn, "MATCH (n:Entity {id: $id}) RETURN properties(n) AS p, labels(n) AS l", id=ident)
+    assert len(rows) == 1, ident
+    return {**rows[0]["p"], "labels": set(rows[0]["l"])}
+
+
+def relation(conn: Connection, rel_type: str, start: str, end: str) -> list[dict[str, Any]]:
+    rows = query(
+        conn,
+        "MATCH (a:Entity {id: $a})-[r]->(b:Entity {id: $b}) WHERE type(r) = $t RETURN properties(r) AS p",
+        a=start,
+        b=end,
+        t=rel_type,
+    )
+    return [r["p"] for r in rows]
+
+
+def test_counts_per_kind_and_type(seeded: Connection) -> None:
+    kinds = {
+        r["kind"]: r["n"] for r in query(seeded, "MATCH (n:Entity) RETURN n.kind AS kind, count(*) AS n")
+    }
+    assert kinds == {
+        "target": 7,
+        "council": 6,
+        "event": 5,
+        "person": 5,
+        "org_unit": 4,
+        "programme": 4,
+        "agency": 3,
+        "project": 3,
+        "ministry": 2,
+        "municipality": 2,
+        "agreement": 1,
+        "regulation": 1,
+        "university": 1,
+        "school": 1,
+        "region": 1,
+    }
+    types = {r["t"]: r["n"] for r in query(seeded, "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n")}
+    assert types == {
+        "PARTICIPATES_IN": 12,
+        "PART_OF": 7,
+        "SETS_TARGET": 7,
+        "ABOUT": 6,
+        "HOLDS_POSITION": 5,
+        "LOCATED_IN": 5,
+        "COOPERATES_WITH": 3,
+        "IMPLEMENTS": 2,
+        "HOSTS": 2,
+        "FUNDS": 2,
+        "PARTY_TO": 2,
+        "COORDINATES": 1,
+        "ORGANISES": 1,
+        "SUBMITS": 1,
+        "REFERS_TO": 1,
+        "DISTINCT_FROM": 1,
+        "PUBLISHED_BY": 3,
+    }
+    assert query(seeded, "MATCH (s:Source) RETURN count(s) AS n") == [{"n": 5}]
+
+
+def test_ids_are_unique_and_every_fact_has_a_source(seeded: Connection) -> None:
+    assert query(seeded, "MATCH (n) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id") == []
+    unsourced = query(
+        seeded,
+        "MATCH (a)-[r]->(b) WHERE r.sources IS NULL OR size(r.sources) = 0 RETURN a.id, type(r), b.id",
+    )
+    assert unsourced == []
+    assert query(seeded, "MATCH (n:Entity) WHERE size(n.sources) = 0 RETURN n.id") == []
+    dangling = query(
+        seeded,
+        "MATCH (x) WHERE x.sources IS NOT NULL UNWIND x.sources AS s "
+        "OPTIONAL MATCH (src:Source {id: s}) WITH s, src WHERE src IS NULL RETURN DISTINCT s",
+    )
+    assert dangling == []
+
+
+def test_estonian_council_document(seeded: Connection) -> None:
+    agreement = entity(seeded, "ee-agreement-education-social-affairs-2008")
+    assert agreement["signed"] == "2008-03-12"
+    assert agreement["signed_precision"] == "day"
+    assert agreement["sources"] == ["src-000"]
+    for ministry in ("ee-ministry-of-education-and-research", "ee-ministry-of-social-affairs"):
+        assert relation(seeded, "PARTY_TO", ministry, "ee-agreement-education-social-affairs-2008")
+    council = entity(seeded, "ee-career-services-cooperation-council")
+    assert council["meets_per_year_min"] == 4
+    assert {"Council", "Actor", "Entity"} <= council["labels"]
+    [coordinates] = relation(
+        seeded,
+        "COORDINATES",
+        "ee-innove-career-services-development-centre",
+        "ee-career-services-cooperation-council",
+    )
+    assert coordinates["role"] == "technical organisation"
+    assert coordinates["sources"] == ["src-000"]
+    assert relation(seeded, "PART_OF", "ee-innove-career-services-development-centre", "ee-innove")
+    assert "SA Innove" in entity(seeded, "ee-innove")["aliases"]
+    planned = entity(seeded, "ee-career-council-meeting-2009-05")
+    assert (planned["start"], planned["start_precision"], planned["planned"]) == ("2009-05", "month", True)
+    assert planned["inferred"] is True and planned["inferred_reason"]
+
+
+def test_latvian_conference_document(seeded: Connection) -> None:
+    project = "lv-project-career-support-8-3-5-0-16-i-001"
+    assert "project_code:8.3.5.0/16/I/001" in entity(seeded, project)["identifiers"]
+    [implements] = relation(seeded, "IMPLEMENTS", "lv-viaa", project)
+    assert (implements["start"], implements["end"], implements["sources"]) == ("2017", "2022", ["src-001"])
+    [director] = relation(seeded, "HOLDS_POSITION", "lv-dita-traidas", "lv-viaa")
+    assert director["title"] == "direktore"
+    conference = entity(seeded, "lv-conference-career-support-sustainability-2022-12-01")
+    assert conference["start"] == "2022-12-01"
+    assert conference["subtype"] == "conference"
+    assert relation(seeded, "HOSTS", "lv-university-of-latvia", conference["id"])
+
+
+def test_finnish_careeria_document(seeded: Connection) -> None:
+    careeria = entity(seeded, "fi-careeria")
+    assert (careeria["kind"], careeria["subtype"]) == ("school", "vocational")
+    source = query(
+        seeded, "MATCH (s:Source {id: 'src-002'})-[:PUBLISHED_BY]->(p) RETURN s.published AS d, p.id AS p"
+    )
+    assert source == [{"d": "2019-11-07", "p": "fi-careeria"}]
+    assert entity(seeded, "fi-target-parasta-palvelua-institutions")["value"] == 27
+    [position] = relation(seeded, "HOLDS_POSITION", "fi-jaana-ekfors", "fi-careeria")
+    assert position["title"] == "Asiakaspäällikkö"
+    event = entity(seeded, "fi-tempaa-muut-mukaan-2019")
+    assert event["inferred"] is True
+
+
+def test_estonian_voru_document(seeded: Connection) -> None:
+    project = entity(seeded, "ee-voru-education-network-project")
+    assert (project["budget_total"], project["grant"], project["own_contribution"], project["currency"]) == (
+        29400,
+        24990,
+        4410,
+        "EUR",
+    )
+    assert project["end"] == "2021-12-31"
+    [funds] = relation(
+        seeded,
+        "FUNDS",
+        "ee-programme-local-government-cooperation-and-service-capacity",
+        "ee-voru-education-network-project",
+    )
+    assert funds["amount"] == 24990
+    assert funds["sources"] == ["src-003"]
+    networks = query(
+        seeded,
+        "MATCH (c:Council {subtype: 'network'})-[:PARTICIPATES_IN]->(:Project {id: $p}) RETURN count(c) AS n",
+        p="ee-voru-education-network-project",
+    )
+    assert networks == [{"n": 3}]
+    [adviser] = relation(seeded, "HOLDS_POSITION", "ee-aivar-nigol", "ee-vorumaa-arenduskeskus")
+    assert adviser["title"] == "arendusnõunik"
+    assert adviser["inferred"] is True
+
+
+def test_latvian_project_page_document(seeded: Connection) -> None:
+    project = "lv-project-career-support-8-3-5-0-16-i-001"
+    # Two sources disagree on the period: both claims are kept, each with its source.
+    [submits] = relation(seeded, "SUBMITS", "lv-viaa", project)
+    assert (submits["start"], submits["start_precision"], submits["end"]) == ("2016-Q4", "quarter", "2020-12")
+    assert submits["sources"] == ["src-004"]
+    assert sorted(entity(seeded, project)["sources"]) == ["src-001", "src-004"]
+    assert sorted(entity(seeded, "lv-viaa")["sources"]) == ["src-001", "src-004"]
+    targets = query(
+        seeded,
+        "MATCH (:Project {id: $p})-[:SETS_TARGET]->(t:Target {metric: 'students_per_counsellor'}) "
+        "RETURN t.year AS year, t.value AS value ORDER BY year",
+        p=project,
+    )
+    assert targets == [{"year": 2017, "value": 700}, {"year": 2020, "value": 600}]
+    regulation = entity(seeded, "lv-cabinet-regulation-662")
+    assert regulation["adopted"] == "2014-10-28"
+    assert "regulation_number:662" in regulation["identifiers"]
+    city, county = entity(seeded, "lv-jelgava-city"), entity(seeded, "lv-jelgava-county-municipality")
+    assert (city["subtype"], county["subtype"]) == ("city", "county_municipality")
+    [distinct] = relation(seeded, "DISTINCT_FROM", "lv-jelgava-city", "lv-jelgava-county-municipality")
+    assert distinct["note"]
+
+
+def test_people_appear_only_in_their_official_capacity(seeded: Connection) -> None:
+    contact = re.compile(r"@|\+\d{3}\s?\d{3,}|\btel\b", re.IGNORECASE)
+    rows = query(
+        seeded, "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"
+    )
+    leaks = [
+        (row["p"].get("id"), v)
+        for row in rows
+        for v in row["p"].values()
+        if isinstance(v, str) and contact.search(v)
+    ]
+    assert leaks == []
+    for person in query(
+        seeded, "MATCH (p:Person) RETURN p.id AS id, COUNT { (p)-[:HOLDS_POSITION]->() } AS n"
+    ):
+        assert person["n"] >= 1, f"{person['id']} appears without an official position"
+
+
+PROSE_FIELDS = (
+    "note",
+    "summary",
+    "title_en",
+    "inferred_reason",
+    "identity_note",
+    "publisher_inferred_reason",
+)
+
+
+def _prose(value: Any) -> list[str]:
+    """The free-text fields of a seed file: names and titles are facts and may repeat a document."""
+    if isinstance(value, dict):
+        return [v for k, v in value.items() if k in PROSE_FIELDS and isinstance(v, str)] + [
+            text for v in value.values() for text in _prose(v)
+        ]
+    if isinstance(value, list):
+        return [text for v in value for text in _prose(v)]
+    return []
+
+
+@pytest.mark.skipif(not SEED_DOCUMENTS.is_dir(), reason="the seed documents are not beside this checkout")
+def test_the_project_holds_facts_not_the_documents_sentences() -> None:
+    def grams(text: str, n: int = 9) -> set[str]:
+        w = re.findall(r"\w+", text.lower())
+        return {" ".join(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+    documents: set[str] = set()
+    for doc in SEED_DOCUMENTS.glob("*.txt"):
+        documents |= grams(doc.read_text(encoding="utf-8"))
+    root = Path(__file__).resolve().parent.parent
+    texts = {
+        p.name: "\n".join(_prose(tomllib.loads(p.read_text("utf-8")))) for p in root.glob("seeds/*.toml")
+    }
+    texts |= {p.name: p.read_text("utf-8") for p in [*root.glob("docs/*.md"), root / "README.md"]}
+    # Names and titles are facts: a run that lies inside one is not copied prose.
+    names: set[str] = set()
+    for p in root.glob("seeds/*.toml"):
+        for match in re.finditer(r"^(?:name|title|aliases) = (.*)$", p.read_text("utf-8"), re.MULTILINE):
+            names |= grams(match[1])
+    copied = {name: sorted((grams(text) & documents) - names) for name, text in texts.items()}
+    assert {name: runs for name, runs in copied.items() if runs} == {}
