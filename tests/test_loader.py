@@ -107,7 +107,11 @@ def test_duplicate_id_in_one_file_is_rejected(tmp_path: Path) -> None:
 
 def test_a_redeclaration_that_contradicts_is_rejected(tmp_path: Path) -> None:
     seeds = copy_seeds(tmp_path)
-    edit(seeds / "004_5a77f97ad5782aa4.toml", 'name_en = "State Education Development Agency"', 'name_en = "VIAA Ltd"')
+    edit(
+        seeds / "004_5a77f97ad5782aa4.toml",
+        'name_en = "State Education Development Agency"',
+        'name_en = "VIAA Ltd"',
+    )
     with pytest.raises(SeedError) as caught:
         read_seed_graph(seeds.glob("*.toml"))
     assert "field 'name_en': 'VIAA Ltd' contradicts" in str(caught.value)

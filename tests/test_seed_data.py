@@ -17,7 +17,7 @@ SEED_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "seed-document
 
 def query(conn: Connection, cypher: str, **params: Any) -> list[dict[str, Any]]:
     async def work(db: Database) -> list[dict[str, Any]]:
-        return await db.read(cypher, params)  # type: ignore[arg-type]
+        return await db.read(cypher, params)
 
     return run_db(conn, work)
 
