@@ -13,13 +13,11 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import strawberry.asgi
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.websockets import WebSocket
 
 from graph.database import Connection, Database, open_database
 from graph.embedded import StoreError
@@ -29,7 +27,7 @@ from graph.settings import ConfigError, Settings, load_settings
 from graph.setup import apply_schema
 from graph.store import store_connection
 from schema import schema
-from schema.context import Context
+from schema.http import GraphQLEndpoint
 
 log = logging.getLogger("coopgraph")
 
@@ -47,14 +45,6 @@ ASSETS = {
 
 def assets_dir() -> Path:
     return Path(os.environ.get("COOPGRAPH_ASSETS_DIR") or ROOT / "node_modules")
-
-
-class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(db=request.app.state.db)
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(PLAYGROUND_HTML.read_text(encoding="utf-8"))
 
 
 async def playground_asset(request: Request) -> Response:
@@ -90,7 +80,7 @@ def create_app(conn: Connection) -> Starlette:
         finally:
             await db.close()
 
-    graphql = GraphQLEndpoint(schema)
+    graphql = GraphQLEndpoint(schema, playground_html=PLAYGROUND_HTML)
     return Starlette(
         routes=[
             Route("/graphql/assets/{name}", playground_asset),
