@@ -8,6 +8,7 @@ from typing import Any, LiteralString, cast
 from neo4j import AsyncManagedTransaction
 
 from graph.cypher import load as cypher
+from graph.cypher import meta
 from graph.database import Database
 from graph.seed_files import SeedGraph, read_seed_graph
 
@@ -33,6 +34,7 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     for kind, rows in sorted(seed.relations_by_type().items()):
         await _run(tx, cypher.CREATE_RELATIONS[kind], rows)
     await _run(tx, cypher.LINK_PUBLISHERS, seed.publishers)
+    await _run(tx, meta.BUMP_VERSION, [])
 
 
 async def load_seeds(db: Database, seed: SeedGraph | None = None) -> LoadReport:

@@ -1,16 +1,126 @@
-"""GraphQL over HTTP: the Strawberry ASGI view with the project's context and offline playground."""
+"""GraphQL over HTTP: the Strawberry ASGI view with the project's context and offline playground.
+
+The view follows the GraphQL-over-HTTP specification (graphql/graphql-over-http,
+spec/GraphQLOverHTTP.md, stage 2 draft), by overriding hooks of Strawberry's view:
+
+* Response media type from the Accept header ("Body" section): the highest-q supported type,
+  ties going to the earlier-listed one, then to application/graphql-response+json. An Accept
+  header with no supported type gets 406 (the RECOMMENDED option). A missing Accept header is
+  treated as ``Accept: application/graphql-response+json``: the "Legacy watershed" paragraph
+  says so from 2025-01-01T00:00:00Z (application/json was the default only before that date).
+* application/graphql-response+json: a response with a {data} entry (even null, even with field
+  errors) is 200; one without it (parse, validation or other request errors) is 4xx/5xx, 400
+  unless the error is the server's own fault ("Status Codes").
+* application/json (legacy clients): 200 for every well-formed request, whatever the errors.
+* Requests that are not well-formed GraphQL-over-HTTP requests (bad JSON, not an object, missing
+  or mistyped parameters) are 400 with either media type; a POST whose Content-Type is missing or
+  not JSON is 415; a mutation over GET is 405 with ``Allow: POST`` ("GET" section).
+
+Every error body is a GraphQL response whose errors carry ``extensions.code``.
+"""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import strawberry.asgi
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from schema.context import Context
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+# In the server's order of preference, for Accept ranges that match both equally (*/*, application/*).
+RESPONSE_MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
+# A request error the server caused, not the client: 5xx rather than 400 under graphql-response+json.
+SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503}
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q-values, in header order."""
+    ranges: list[tuple[str, float]] = []
+    for item in accept.split(","):
+        media, *params = item.split(";")
+        media = media.strip().lower()
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media, quality))
+    return ranges
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None when no supported type is acceptable."""
+    if accept is None or not accept.strip():
+        # GraphQL-over-HTTP, "Legacy watershed": from 2025-01-01T00:00:00Z, with no Accept header
+        # the server SHOULD treat the request as if it had Accept: application/graphql-response+json.
+        return GRAPHQL_RESPONSE_JSON
+    ranges = _media_ranges(accept)
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for preference, media_type in enumerate(RESPONSE_MEDIA_TYPES):
+        kind = media_type.split("/")[0]
+        # The most specific matching range decides the quality (RFC 9110 section 12.5.1).
+        match: tuple[int, float, int] | None = None
+        for position, (media, quality) in enumerate(ranges):
+            specificity = (
+                3 if media == media_type else 2 if media == f"{kind}/*" else 1 if media == "*/*" else 0
+            )
+            if specificity and (match is None or specificity > match[0]):
+                match = (specificity, quality, position)
+        if match is None or match[1] <= 0:
+            continue
+        _, quality, position = match
+        rank = (quality, -position, -preference)
+        if best is None or rank > best:
+            best, chosen = rank, media_type
+    return chosen
+
+
+def content_type_header(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type == GRAPHQL_RESPONSE_JSON else media_type
+
+
+def error_body(message: str, code: str) -> dict[str, list[dict[str, Any]]]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when the operation never ran, so the GraphQL response must have no {data} entry.
+
+    Parse and validation failures come back from Strawberry as PreExecutionError; other request
+    errors (e.g. variable coercion) as data null with errors that, unlike field errors, have no path.
+    """
+    if isinstance(result, PreExecutionError):
+        return True
+    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
+
+
+class _SubResponse(Response):
+    """Strawberry's per-request sub-response, carrying the negotiated response media type."""
+
+    def __init__(self, response_media_type: str) -> None:
+        super().__init__()
+        self.response_media_type = response_media_type
 
 
 class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
@@ -23,3 +133,114 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.playground_html.read_text(encoding="utf-8"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None and not self.should_render_graphql_ide(self.request_adapter_class(request)):
+            response = self.error_response(
+                HTTPException(406, f"Acceptable response media types: {', '.join(RESPONSE_MEDIA_TYPES)}."),
+                JSON,
+            )
+        else:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = self.error_response(exc, media_type or JSON, method=request.method)
+        await response(scope, receive, send)
+
+    def error_response(self, exc: HTTPException, media_type: str, *, method: str = "") -> Response:
+        """A request-level error as a GraphQL response with no {data} entry."""
+        status = exc.status_code
+        headers = {"Vary": "Accept"}
+        if isinstance(exc.__cause__, InvalidOperationTypeError) and method == "GET":
+            # GraphQL-over-HTTP, "GET": a mutation over GET MUST get 405 (Strawberry says 400).
+            status = 405
+        if status == 405:
+            headers["Allow"] = "POST" if method == "GET" else "GET, POST"
+        body = error_body(exc.reason, HTTPStatus(status).name)
+        return Response(
+            self.encode_json(body),
+            status_code=status,
+            headers=headers,
+            media_type=content_type_header(media_type),
+        )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = _SubResponse(negotiate(request.headers.get("accept")) or JSON)
+        sub_response.status_code = None  # type: ignore[assignment]  # unset, as in Strawberry
+        del sub_response.headers["content-length"]
+        return sub_response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            await self.check_post_body(request)
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            operation_name: object = data.operation_name
+            if not isinstance(operation_name, str | None):
+                raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+            if operation_name == "":
+                data.operation_name = None  # "GET": an empty operationName is the same as none
+        return data
+
+    async def check_post_body(self, request: AsyncHTTPRequestAdapter) -> None:
+        """415 for a body that is not JSON in UTF-8, 400 for JSON that is not a request object."""
+        content_type, params = parse_content_type(request.content_type or "")
+        multipart = self.multipart_uploads_enabled and content_type == "multipart/form-data"
+        if multipart:
+            return
+        if content_type != JSON or params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
+            raise HTTPException(415, "A GraphQL POST body must be sent as application/json (UTF-8).")
+        body = await request.get_body()
+        try:
+            text = body.decode("utf-8") if isinstance(body, bytes) else body
+        except UnicodeDecodeError as exc:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from exc
+        parsed = self.parse_json(text)  # 400 on malformed JSON
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if is_request_error(result):
+            # GraphQL spec, "Response Format": if an error was raised before execution began,
+            # the data entry should not be present in the result.
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = sub_response.response_media_type if isinstance(sub_response, _SubResponse) else JSON
+        response.headers["content-type"] = content_type_header(media_type)
+        response.headers["vary"] = "Accept"
+        if (
+            media_type == GRAPHQL_RESPONSE_JSON
+            and not sub_response.status_code
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            response.status_code = request_error_status(response_data.get("errors") or [])
+        return response
+
+
+def request_error_status(errors: list[object]) -> int:
+    """4xx or 5xx for a GraphQL response with no {data} entry, as appropriate to its errors."""
+    for error in errors:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        code = extensions.get("code") if isinstance(extensions, dict) else None
+        if isinstance(code, str) and code in SERVER_ERROR_STATUS:
+            return SERVER_ERROR_STATUS[code]
+    return 400
+
+
+__all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint", "negotiate"]

@@ -23,14 +23,20 @@ UNDECLARED_PARAMETER = re.compile(r"^Parameter \$\w+ is not defined\.$")
 def all_statements() -> dict[str, str]:
     found: dict[str, str] = {}
     for info in pkgutil.iter_modules(graph.cypher.__path__):
+        if info.name == "fragments":  # pieces of statements, checked inside the statements
+            continue
         module = importlib.import_module(f"graph.cypher.{info.name}")
-        for name, value in vars(module).items():
-            if not name.isupper():
+        # Statements are the module's own public Final constants (imports carry no annotation).
+        for name in getattr(module, "__annotations__", {}):
+            value = getattr(module, name)
+            if not name.isupper() or name.startswith("_"):
                 continue
             if isinstance(value, str):
                 found[f"{info.name}.{name}"] = value
             elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
                 found.update({f"{info.name}.{name}[{i}]": v for i, v in enumerate(value)})
+            elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                found.update({f"{info.name}.{name}[{k}]": v for k, v in value.items()})
     return found
 
 

@@ -1,0 +1,64 @@
+"""Entities and sources: lookup, listing with filters, search."""
+
+from typing import Final
+
+from graph.cypher.fragments import valid
+
+ENTITIES_BY_KEYS: Final = "UNWIND $keys AS key MATCH (n:Entity {id: key}) RETURN properties(n) AS n"
+
+SOURCES_BY_KEYS: Final = (
+    "UNWIND $keys AS key MATCH (s:Source {id: key}) "
+    "OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(p:Entity) "
+    "RETURN properties(s) AS s, p.id AS publisher"
+)
+
+ALL_SOURCES: Final = (
+    "MATCH (s:Source) OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(p:Entity) "
+    "RETURN properties(s) AS s, p.id AS publisher ORDER BY s.id"
+)
+
+_FILTER: Final = (
+    "($kinds IS NULL OR n.kind IN $kinds) "
+    "AND ($countries IS NULL OR n.country IN $countries) "
+    "AND ($synthetic IS NULL OR coalesce(n.synthetic, false) = $synthetic) "
+    "AND ($project IS NULL OR EXISTS { "
+    "MATCH (n)-[pr:PARTICIPATES_IN|IMPLEMENTS|SUBMITS|COORDINATES]->(:Project {id: $project}) "
+    f"WHERE {valid('pr')} }}) "
+    "AND ($network IS NULL OR EXISTS { "
+    "MATCH (n)-[mr:MEMBER_OF|PARTICIPATES_IN|COORDINATES|PART_OF]->(:Council {id: $network}) "
+    f"WHERE {valid('mr')} }}) "
+    f"AND {valid('n')}"
+)
+
+# ORDER BY cannot take a parameter for the property, so the sort key is a CASE over a
+# closed set of names; one statement per direction.
+_SORT_KEY: Final = (
+    "CASE $sort WHEN 'name_en' THEN n.name_en WHEN 'key' THEN n.id "
+    "WHEN 'country' THEN n.country + ' ' + n.name WHEN 'kind' THEN n.kind + ' ' + n.name ELSE n.name END"
+)
+
+LIST_ENTITIES: Final[dict[str, str]] = {
+    direction: (
+        f"MATCH (n:Entity) WHERE {_FILTER} "
+        f"RETURN properties(n) AS n ORDER BY {_SORT_KEY} {direction}, n.id SKIP $skip LIMIT $limit"
+    )
+    for direction in ("ASC", "DESC")
+}
+
+COUNT_ENTITIES: Final = f"MATCH (n:Entity) WHERE {_FILTER} RETURN count(n) AS total"
+
+# Folded names are matched with CONTAINS: Neo4j's full-text index cannot be created through
+# Cypher on the embedded store, and this form runs on both engines (DESIGN-NOTES §2.1).
+_SEARCH_MATCH: Final = (
+    "MATCH (n:Entity) WHERE n.search_key CONTAINS $text "
+    "AND ($kinds IS NULL OR n.kind IN $kinds) AND ($countries IS NULL OR n.country IN $countries) "
+)
+
+SEARCH: Final = (
+    _SEARCH_MATCH + "WITH n, CASE WHEN $text IN n.search_names THEN 0 "
+    "WHEN any(s IN n.search_names WHERE s STARTS WITH $text) THEN 1 "
+    "WHEN any(s IN n.search_names WHERE s CONTAINS ' ' + $text) THEN 2 ELSE 3 END AS rank "
+    "RETURN properties(n) AS n, rank ORDER BY rank, size(n.name), n.name, n.id SKIP $skip LIMIT $limit"
+)
+
+SEARCH_COUNT: Final = _SEARCH_MATCH + "RETURN count(n) AS total"

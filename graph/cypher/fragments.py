@@ -1,0 +1,36 @@
+"""Reusable pieces of Cypher, assembled into the statements of the other modules at import time.
+
+Nothing here is ever filled from input: the pieces are constants, and variable names are
+chosen by the statement that uses them.
+"""
+
+from typing import Final
+
+
+def valid(var: str) -> str:
+    """The relationship or node `var` is valid at $asOf and overlaps [$from, $to].
+
+    Undated things count as valid: most sources date only some of what they state.
+    """
+    return (
+        f"(($asOf IS NULL OR (({var}.start_date IS NULL OR {var}.start_date <= $asOf) "
+        f"AND ({var}.end_date IS NULL OR {var}.end_date >= $asOf))) "
+        f"AND ($from IS NULL OR {var}.end_date IS NULL OR {var}.end_date >= $from) "
+        f"AND ($to IS NULL OR {var}.start_date IS NULL OR {var}.start_date <= $to))"
+    )
+
+
+def rel_map(var: str) -> str:
+    """A relationship as a map the records module understands."""
+    return f"{{r: properties({var}), type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
+
+
+# Relationship types that never connect two things in the world: provenance, and the
+# explicit statement that two similar names are different entities.
+NOT_CONNECTING: Final = "['PUBLISHED_BY', 'DISTINCT_FROM']"
+
+# Nodes through which two actors are connected without a direct relationship.
+INTERMEDIARY_KINDS: Final = "['project', 'council', 'event', 'agreement']"
+
+# How an actor takes part in a project or a network, for co-participation.
+PARTICIPATION_TYPES: Final = "['PARTICIPATES_IN', 'IMPLEMENTS', 'SUBMITS', 'COORDINATES', 'MEMBER_OF']"

@@ -1,0 +1,97 @@
+"""Subgraphs for drawing, co-participation, edge lists for centrality, timelines, coverage."""
+
+from typing import Final
+
+from graph.cypher.fragments import NOT_CONNECTING, PARTICIPATION_TYPES, rel_map, valid
+
+# One breadth-first level around a set of nodes; the caller bounds levels and size.
+NEIGHBOURS: Final = (
+    "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]-(b:Entity) "
+    f"WHERE NOT type(r) IN {NOT_CONNECTING} AND NOT b.id IN $seen AND {valid('r')} "
+    "AND ($kinds IS NULL OR b.kind IN $kinds) AND ($countries IS NULL OR b.country IN $countries) "
+    "WITH DISTINCT b LIMIT $limit RETURN properties(b) AS n"
+)
+
+# Nodes picked by a filter instead of around a centre.
+FILTERED_NODES: Final = (
+    "MATCH (n:Entity) WHERE ($kinds IS NULL OR n.kind IN $kinds) "
+    "AND ($countries IS NULL OR n.country IN $countries) "
+    "AND ($project IS NULL OR n.id = $project OR EXISTS { "
+    f"MATCH (n)-[pr]-(:Project {{id: $project}}) WHERE {valid('pr')} }}) "
+    f"AND {valid('n')} "
+    "RETURN properties(n) AS n ORDER BY n.id LIMIT $limit"
+)
+
+# Every relationship among a set of nodes (the induced subgraph).
+EDGES_AMONG: Final = (
+    "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]->(b:Entity) "
+    f"WHERE b.id IN $keys AND NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
+    f"RETURN {rel_map('r')} AS rel"
+)
+
+DEGREES: Final = (
+    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
+    f"RETURN key, COUNT {{ MATCH (n)-[r]-(:Entity) WHERE NOT type(r) IN {NOT_CONNECTING} }} AS degree"
+)
+
+CO_PARTICIPATION: Final = (
+    f"MATCH (a:Actor)-[r1]->(m:Entity)<-[r2]-(b:Actor) "
+    f"WHERE type(r1) IN {PARTICIPATION_TYPES} AND type(r2) IN {PARTICIPATION_TYPES} "
+    "AND m.kind IN $via AND a.id < b.id "
+    "AND ($countries IS NULL OR (a.country IN $countries AND b.country IN $countries)) "
+    "AND ($kinds IS NULL OR (a.kind IN $kinds AND b.kind IN $kinds)) "
+    f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
+    "WITH a, b, collect(DISTINCT m.id) AS shared WHERE size(shared) >= $min_shared "
+    "RETURN a.id AS a, b.id AS b, size(shared) AS weight, shared[..20] AS shared "
+    "ORDER BY weight DESC, a, b LIMIT $limit"
+)
+
+# The filtered network as adjacency lists: one row per node keeps the driver's decoding
+# cost proportional to nodes, not relationships.
+ADJACENCY: Final = (
+    "MATCH (a:Entity) WHERE ($countries IS NULL OR a.country IN $countries) "
+    "AND ($synthetic IS NULL OR coalesce(a.synthetic, false) = $synthetic) "
+    f"AND {valid('a')} "
+    "RETURN a.id AS key, a.kind AS kind, "
+    "[(a)-[r]->(b:Entity) WHERE NOT type(r) IN " + NOT_CONNECTING + " "
+    "AND ($countries IS NULL OR b.country IN $countries) "
+    f"AND {valid('r')} | b.id] AS out"
+)
+
+TIMELINE: Final = (
+    "MATCH (x:Entity {id: $key}) "
+    "CALL (x) { "
+    "MATCH (x)-[r]-(e:Event) WHERE NOT type(r) IN " + NOT_CONNECTING + " "
+    f"RETURN e, {rel_map('r')} AS rel "
+    "UNION "
+    "MATCH (x)-[r]-(m:Entity) WHERE NOT type(r) IN " + NOT_CONNECTING + " "
+    "AND (r.start_date IS NOT NULL OR r.end_date IS NOT NULL) "
+    f"RETURN null AS e, {rel_map('r')} AS rel "
+    "} "
+    "RETURN CASE WHEN e IS NULL THEN null ELSE properties(e) END AS event, rel"
+)
+
+# Schools in scope: the school itself, or the schools located in a municipality or region.
+COVERAGE_SCHOOLS: Final = (
+    "MATCH (x:Entity {id: $key}) "
+    "OPTIONAL MATCH (s:School)-[:LOCATED_IN*0..2]->(x) "
+    "WITH DISTINCT s WHERE s IS NOT NULL "
+    "OPTIONAL MATCH (c:Person)-[w:SERVES]->(s) "
+    f"WHERE {valid('w')} "
+    "RETURN s.id AS school, s.name AS name, s.students AS students, "
+    "sum(coalesce(w.workload, 0.0)) AS fte, count(c) AS counsellors ORDER BY school"
+)
+
+# Targets for students per counsellor set by projects in which the scope, a place it lies
+# in or a school in it takes part.
+COVERAGE_TARGETS: Final = (
+    "MATCH (x:Entity {id: $key}) "
+    "CALL (x) { "
+    "MATCH (x)-[:LOCATED_IN*0..2]->(a:Entity) RETURN a "
+    "UNION "
+    "MATCH (a:Entity)-[:LOCATED_IN*1..2]->(x) RETURN a "
+    "} "
+    "MATCH (a)-[:PARTICIPATES_IN|IMPLEMENTS|SUBMITS|COORDINATES]->(p:Project)"
+    "-[:SETS_TARGET]->(t:Target {metric: 'students_per_counsellor'}) "
+    "RETURN DISTINCT properties(t) AS target, p.id AS project ORDER BY target.year, target.id"
+)

@@ -1,0 +1,79 @@
+"""Relationship questions: an entity's relationships, partners, common partners, paths."""
+
+from typing import Final
+
+from graph.cypher.fragments import INTERMEDIARY_KINDS, NOT_CONNECTING, rel_map, valid
+from graph.ontology import RELATION_TYPES
+
+# Per entity, one page of its relationships; batched over many entities (a DataLoader).
+RELATIONSHIPS_OF: Final = (
+    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
+    "CALL (n) { "
+    "MATCH (n)-[r]-(m:Entity) "
+    f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} "
+    "RETURN r, m ORDER BY coalesce(r.start_date, date('0001-01-01')), type(r), m.id "
+    "SKIP $skip LIMIT $limit } "
+    f"RETURN key, {rel_map('r')} AS rel"
+)
+
+RELATIONSHIP_COUNTS: Final = (
+    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
+    "RETURN key, COUNT { MATCH (n)-[r]-(:Entity) "
+    f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} }} AS total"
+)
+
+# Who an actor is connected to, and through what: a direct relationship, or a shared
+# project, council or network, event, agreement, or funding.
+_CONNECTIONS: Final = (
+    "CALL (x) { "
+    "MATCH (x)-[r]-(y:Actor) "
+    f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
+    "RETURN y, 'DIRECT' AS via, null AS through, [r] AS rels "
+    "UNION ALL "
+    "MATCH (x)-[r1]-(m:Entity)-[r2]-(y:Actor) "
+    f"WHERE m.kind IN {INTERMEDIARY_KINDS} AND y <> x "
+    f"AND NOT type(r1) IN {NOT_CONNECTING} AND NOT type(r2) IN {NOT_CONNECTING} "
+    f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
+    "RETURN y, CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
+    "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
+    "} "
+    "WITH x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
+    "AND ($types IS NULL OR all(rel IN rels WHERE type(rel) IN $types)) "
+)
+
+PARTNERS: Final = (
+    "MATCH (x:Entity {id: $key}) "
+    + _CONNECTIONS
+    + f"WITH y, collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}}) AS links "
+    "ORDER BY size(links) DESC, y.name, y.id "
+    "WITH collect({partner: properties(y), links: links}) AS found "
+    "RETURN size(found) AS total, found[$skip..($skip + $limit)] AS page"
+)
+
+COMMON_PARTNERS: Final = (
+    "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
+    + _CONNECTIONS
+    + "WITH x, y, via, through, rels WHERE NOT y.id IN $keys "
+    f"WITH y, x, collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}}) AS links "
+    "WITH y, collect({of: x.id, links: links}) AS per_actor "
+    "WHERE size(per_actor) = size($keys) "
+    "RETURN properties(y) AS partner, per_actor "
+    "ORDER BY reduce(n = 0, p IN per_actor | n + size(p.links)) DESC, y.name, y.id LIMIT $limit"
+)
+
+# Variable-length bounds cannot be parameters, so there is one statement per bound; the
+# relationship types come from the ontology's closed table.
+_TRAVERSABLE: Final = "|".join(t for t in RELATION_TYPES.values() if t != "DISTINCT_FROM")
+
+
+def paths_statement(max_length: int, types: str = _TRAVERSABLE) -> str:
+    return (
+        "MATCH (a:Entity {id: $from_key}) MATCH (b:Entity {id: $to_key}) "
+        f"MATCH p = allShortestPaths((a)-[:{types}*..{max_length}]-(b)) "
+        "WITH p LIMIT $limit "
+        "RETURN [n IN nodes(p) | properties(n)] AS nodes, "
+        f"[rel IN relationships(p) | {rel_map('rel')}] AS rels"
+    )
+
+
+PATHS: Final[dict[int, str]] = {length: paths_statement(length) for length in range(1, 7)}

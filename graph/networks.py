@@ -1,0 +1,173 @@
+"""Subgraphs, co-participation, adjacency for centrality, timelines, counsellor coverage, data version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.cypher import meta
+from graph.cypher import network as cypher
+from graph.database import Database
+from graph.entities import entities_by_keys
+from graph.records import EntityRecord, RelationshipRecord, native_map
+from graph.relationships import TimeFilter
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    kinds: list[str] | None = None
+    countries: list[str] | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    nodes: list[EntityRecord]
+    relationships: list[RelationshipRecord]
+    degrees: dict[str, int]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class CoParticipationRow:
+    a: str
+    b: str
+    weight: int
+    shared: list[str]
+
+
+@dataclass(frozen=True)
+class SchoolCoverageRow:
+    school: str
+    name: str
+    students: int | None
+    counsellor_fte: float
+    counsellors: int
+
+
+async def neighbourhood(
+    db: Database, center: str, depth: int, where: NetworkFilter, when: TimeFilter, max_nodes: int
+) -> tuple[list[EntityRecord], bool]:
+    """Breadth-first, one statement per level, never more than max_nodes nodes."""
+    start = await entities_by_keys(db, [center])
+    if center not in start:
+        return [], False
+    nodes = [start[center]]
+    seen = {center}
+    frontier = [center]
+    truncated = False
+    for _ in range(depth):
+        budget = max_nodes - len(nodes)
+        if budget <= 0 or not frontier:
+            truncated = truncated or bool(frontier)
+            break
+        params: dict[str, Any] = {
+            "keys": frontier,
+            "seen": sorted(seen),
+            "kinds": where.kinds,
+            "countries": where.countries,
+            # one more than the budget tells whether anything was cut off
+            "limit": budget + 1,
+            **when.params(),
+        }
+        rows = await db.read(cypher.NEIGHBOURS, params)
+        found = [EntityRecord.from_props(row["n"]) for row in rows]
+        if len(found) > budget:
+            truncated = True
+            found = found[:budget]
+        nodes += found
+        frontier = [n.key for n in found]
+        seen |= set(frontier)
+    return nodes, truncated
+
+
+async def filtered_nodes(
+    db: Database, where: NetworkFilter, when: TimeFilter, max_nodes: int
+) -> tuple[list[EntityRecord], bool]:
+    params = {
+        "kinds": where.kinds,
+        "countries": where.countries,
+        "project": where.project,
+        "limit": max_nodes + 1,
+        **when.params(),
+    }
+    rows = await db.read(cypher.FILTERED_NODES, params)
+    nodes = [EntityRecord.from_props(row["n"]) for row in rows]
+    return nodes[:max_nodes], len(nodes) > max_nodes
+
+
+async def subgraph(db: Database, nodes: list[EntityRecord], when: TimeFilter, truncated: bool) -> Subgraph:
+    keys = [n.key for n in nodes]
+    rels = await db.read(cypher.EDGES_AMONG, {"keys": keys, **when.params()})
+    degrees = await db.read(cypher.DEGREES, {"keys": keys})
+    return Subgraph(
+        nodes,
+        [RelationshipRecord.from_row(row["rel"]) for row in rels],
+        {row["key"]: int(row["degree"]) for row in degrees},
+        truncated,
+    )
+
+
+async def co_participation(
+    db: Database,
+    via: Sequence[str],
+    countries: list[str] | None,
+    kinds: list[str] | None,
+    when: TimeFilter,
+    min_shared: int,
+    limit: int,
+) -> list[CoParticipationRow]:
+    params = {
+        "via": list(via),
+        "countries": countries,
+        "kinds": kinds,
+        "min_shared": min_shared,
+        "limit": limit,
+        **when.params(),
+    }
+    rows = await db.read(cypher.CO_PARTICIPATION, params)
+    return [CoParticipationRow(r["a"], r["b"], int(r["weight"]), list(r["shared"])) for r in rows]
+
+
+async def adjacency(
+    db: Database, countries: list[str] | None, synthetic: bool | None, when: TimeFilter
+) -> list[tuple[str, str, list[str]]]:
+    params = {"countries": countries, "synthetic": synthetic, **when.params()}
+    rows = await db.read(cypher.ADJACENCY, params)
+    return [(row["key"], row["kind"], list(row["out"])) for row in rows]
+
+
+async def timeline_rows(db: Database, key: str) -> list[tuple[EntityRecord | None, RelationshipRecord]]:
+    rows = await db.read(cypher.TIMELINE, {"key": key})
+    return [
+        (
+            EntityRecord.from_props(row["event"]) if row["event"] else None,
+            RelationshipRecord.from_row(row["rel"]),
+        )
+        for row in rows
+    ]
+
+
+async def coverage(
+    db: Database, key: str, when: TimeFilter
+) -> tuple[list[SchoolCoverageRow], list[tuple[EntityRecord, str]]]:
+    schools = await db.read(cypher.COVERAGE_SCHOOLS, {"key": key, **when.params()})
+    targets = await db.read(cypher.COVERAGE_TARGETS, {"key": key})
+    return (
+        [
+            SchoolCoverageRow(r["school"], r["name"], r["students"], float(r["fte"]), int(r["counsellors"]))
+            for r in schools
+        ],
+        [(EntityRecord.from_props(native_map(r["target"])), str(r["project"])) for r in targets],
+    )
+
+
+async def graph_version(db: Database) -> int:
+    rows = await db.read(meta.GRAPH_VERSION)
+    return int(rows[0]["version"]) if rows else 0
+
+
+async def bump_version(db: Database) -> int:
+    rows = await db.write(meta.BUMP_VERSION)
+    return int(rows[0]["version"])

@@ -1,0 +1,148 @@
+"""Reading relationships: of an entity, partners, common partners, paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph.cypher import relations as cypher
+from graph.database import Database
+from graph.ontology import RELATION_TYPES
+from graph.records import EntityRecord, RelationshipRecord
+
+
+@dataclass(frozen=True)
+class TimeFilter:
+    as_of: date | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+    def params(self) -> dict[str, object]:
+        return {"asOf": self.as_of, "from": self.period_from, "to": self.period_to}
+
+
+@dataclass(frozen=True)
+class Link:
+    """How two actors are connected: directly, or through an intermediary entity."""
+
+    via: str
+    through: str | None
+    relationships: list[RelationshipRecord]
+
+
+@dataclass(frozen=True)
+class Partner:
+    entity: EntityRecord
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class CommonPartner:
+    entity: EntityRecord
+    links_by_actor: dict[str, list[Link]]
+
+
+@dataclass(frozen=True)
+class PathRecord:
+    nodes: list[EntityRecord]
+    relationships: list[RelationshipRecord]
+
+
+def _types(kinds: Sequence[str] | None) -> list[str] | None:
+    return None if kinds is None else [RELATION_TYPES[k] for k in kinds]
+
+
+def _links(raw: list[dict[str, Any]]) -> list[Link]:
+    return [
+        Link(link["via"], link["through"], [RelationshipRecord.from_row(r) for r in link["rels"]])
+        for link in raw
+    ]
+
+
+async def relationships_of(
+    db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter, skip: int, limit: int
+) -> dict[str, list[RelationshipRecord]]:
+    params = {"keys": list(keys), "types": _types(kinds), "skip": skip, "limit": limit, **when.params()}
+    rows = await db.read(cypher.RELATIONSHIPS_OF, params)
+    found: dict[str, list[RelationshipRecord]] = {key: [] for key in keys}
+    for row in rows:
+        found[row["key"]].append(RelationshipRecord.from_row(row["rel"]))
+    return found
+
+
+async def relationship_counts(
+    db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter
+) -> dict[str, int]:
+    params = {"keys": list(keys), "types": _types(kinds), **when.params()}
+    rows = await db.read(cypher.RELATIONSHIP_COUNTS, params)
+    return {row["key"]: int(row["total"]) for row in rows}
+
+
+async def partners(
+    db: Database,
+    key: str,
+    via: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    when: TimeFilter,
+    skip: int,
+    limit: int,
+) -> tuple[int, list[Partner]]:
+    params = {
+        "key": key,
+        "via": list(via) if via else None,
+        "types": _types(kinds),
+        "skip": skip,
+        "limit": limit,
+        **when.params(),
+    }
+    rows = await db.read(cypher.PARTNERS, params)
+    if not rows:
+        return 0, []
+    page = [Partner(EntityRecord.from_props(p["partner"]), _links(p["links"])) for p in rows[0]["page"]]
+    return int(rows[0]["total"]), page
+
+
+async def common_partners(
+    db: Database,
+    keys: Sequence[str],
+    via: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    when: TimeFilter,
+    limit: int,
+) -> list[CommonPartner]:
+    params = {
+        "keys": list(keys),
+        "via": list(via) if via else None,
+        "types": _types(kinds),
+        "limit": limit,
+        **when.params(),
+    }
+    rows = await db.read(cypher.COMMON_PARTNERS, params)
+    return [
+        CommonPartner(
+            EntityRecord.from_props(row["partner"]),
+            {item["of"]: _links(item["links"]) for item in row["per_actor"]},
+        )
+        for row in rows
+    ]
+
+
+async def paths(
+    db: Database, from_key: str, to_key: str, max_length: int, kinds: Sequence[str] | None, limit: int
+) -> list[PathRecord]:
+    if kinds:
+        # Types come from the ontology's closed table, never from the request's text.
+        types = "|".join(sorted({RELATION_TYPES[k] for k in kinds}))
+        statement = cypher.paths_statement(max_length, types)
+    else:
+        statement = cypher.PATHS[max_length]
+    rows = await db.read(statement, {"from_key": from_key, "to_key": to_key, "limit": limit})
+    return [
+        PathRecord(
+            [EntityRecord.from_props(n) for n in row["nodes"]],
+            [RelationshipRecord.from_row(r) for r in row["rels"]],
+        )
+        for row in rows
+    ]

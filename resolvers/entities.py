@@ -1,0 +1,62 @@
+"""Finding things: lookup, filtered listings, search."""
+
+from __future__ import annotations
+
+from graph import entities as store
+from graph.database import Database
+from graph.entities import EntityFilter
+from graph.records import EntityRecord, Page
+from resolvers.arguments import search_text
+from resolvers.errors import NotFound
+from resolvers.pagination import window
+
+SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
+
+
+async def entity(db: Database, key: str) -> EntityRecord:
+    found = await store.entities_by_keys(db, [key])
+    if key not in found:
+        raise NotFound(f"no entity with id {key!r}", argument="id")
+    return found[key]
+
+
+async def require(db: Database, arguments: dict[str, str]) -> None:
+    """NOT_FOUND for the first unknown id, naming its argument; one round trip for all ids.
+
+    `arguments` maps each id to the name of the argument that gave it.
+    """
+    found = await store.entities_by_keys(db, list(arguments))
+    for key, argument in arguments.items():
+        if key not in found:
+            raise NotFound(f"no entity with id {key!r}", argument=argument)
+
+
+async def list_entities(
+    db: Database,
+    where: EntityFilter,
+    sort: str,
+    descending: bool,
+    first: int | None,
+    after: str | None,
+    with_total: bool,
+) -> Page:
+    skip, limit = window(first, after)
+    items = await store.list_entities(db, where, sort, descending, skip, limit + 1)
+    total = await store.count_entities(db, where) if with_total else None
+    return Page(items[:limit], skip, len(items) > limit, total)
+
+
+async def search(
+    db: Database,
+    text: str,
+    kinds: list[str] | None,
+    countries: list[str] | None,
+    first: int | None,
+    after: str | None,
+    with_total: bool,
+) -> Page:
+    folded = search_text(text)
+    skip, limit = window(first, after)
+    hits = await store.search_entities(db, folded, kinds, countries, skip, limit + 1)
+    total = await store.count_search(db, folded, kinds, countries) if with_total else None
+    return Page(hits[:limit], skip, len(hits) > limit, total)

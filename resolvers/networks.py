@@ -1,0 +1,200 @@
+"""Networks for drawing, co-participation, brokers, timelines, counsellor coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from graph import networks as store
+from graph.database import Database
+from graph.dates import FuzzyDate
+from graph.networks import CoParticipationRow, NetworkFilter, SchoolCoverageRow, Subgraph
+from graph.ontology import ACTOR_KINDS
+from graph.records import EntityRecord, RelationshipRecord
+from graph.relationships import TimeFilter
+from resolvers.arguments import bounded
+from resolvers.cache import VersionedCache
+from resolvers.centrality import centrality, undirected
+from resolvers.entities import require
+from resolvers.errors import BadInput
+
+MAX_NETWORK_NODES = 500
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Broker:
+    key: str
+    degree: int
+    betweenness: float
+
+
+@dataclass(frozen=True)
+class Brokers:
+    items: list[Broker]
+    network_nodes: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: FuzzyDate | None
+    change: str  # EVENT | STARTED | ENDED
+    event: EntityRecord | None
+    relationship: RelationshipRecord
+
+
+@dataclass(frozen=True)
+class TargetComparison:
+    target_value: float
+    target: EntityRecord | None
+    set_by: str | None
+    meets: bool | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    scope: str
+    schools: list[SchoolCoverageRow]
+    students: int
+    schools_without_student_count: int
+    counsellor_fte: float
+    students_per_counsellor: float | None
+    targets: list[TargetComparison]
+
+
+async def network(
+    db: Database,
+    center: str | None,
+    depth: int,
+    where: NetworkFilter,
+    when: TimeFilter,
+    max_nodes: int,
+) -> Subgraph:
+    bounded(depth, "depth", 1, MAX_DEPTH)
+    bounded(max_nodes, "maxNodes", 1, MAX_NETWORK_NODES)
+    if center is not None:
+        nodes, truncated = await store.neighbourhood(db, center, depth, where, when, max_nodes)
+        if not nodes:
+            await require(db, {center: "center"})
+    elif where.countries or where.kinds or where.project:
+        nodes, truncated = await store.filtered_nodes(db, where, when, max_nodes)
+    else:
+        raise BadInput("give a `center` or a `filter` (countries, kinds or project)", argument="center")
+    return await store.subgraph(db, nodes, when, truncated)
+
+
+async def co_participation(
+    db: Database,
+    cache: VersionedCache,
+    via: list[str],
+    countries: list[str] | None,
+    kinds: list[str] | None,
+    when: TimeFilter,
+    min_shared: int,
+    first: int,
+) -> list[CoParticipationRow]:
+    bounded(min_shared, "minShared", 1, 1000)
+    bounded(first, "first", 1, 500)
+    if not via:
+        raise BadInput("`via` needs at least one kind of shared thing", argument="via")
+    version = await store.graph_version(db)
+    key = ("co", tuple(sorted(via)), _t(countries), _t(kinds), when, min_shared, first)
+    return await cache.get(
+        key, version, lambda: store.co_participation(db, via, countries, kinds, when, min_shared, first)
+    )
+
+
+def _t(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(sorted(values))
+
+
+async def brokers(
+    db: Database,
+    cache: VersionedCache,
+    countries: list[str] | None,
+    kinds: list[str] | None,
+    synthetic: bool | None,
+    when: TimeFilter,
+    first: int,
+) -> Brokers:
+    bounded(first, "first", 1, 100)
+    version = await store.graph_version(db)
+
+    async def compute() -> tuple[list[Broker], int, bool]:
+        rows = await store.adjacency(db, countries, synthetic, when)
+        kind_of = {key: kind for key, kind, _ in rows}
+        graph = undirected((key, other) for key, _, out in rows for other in out if other in kind_of)
+        measured = centrality(graph, kind_of)
+        wanted = set(kinds) if kinds else ACTOR_KINDS
+        ranked = sorted(
+            (
+                Broker(key, measured.degree[key], measured.betweenness[key])
+                for key in measured.degree
+                if kind_of.get(key) in wanted
+            ),
+            key=lambda b: (-b.betweenness, -b.degree, b.key),
+        )
+        return ranked, len(graph), measured.exact
+
+    ranked, size, exact = await cache.get(
+        ("brokers", _t(countries), _t(kinds), synthetic, when), version, compute
+    )
+    return Brokers(ranked[:first], size, exact)
+
+
+def _fuzzy(props: dict[str, object], name: str) -> FuzzyDate | None:
+    text, precision = props.get(name), props.get(f"{name}_precision")
+    first = props.get(f"{name}_date")
+    if not isinstance(text, str) or not isinstance(precision, str) or not isinstance(first, date):
+        return None
+    return FuzzyDate(text, precision, first, first)
+
+
+async def timeline(db: Database, key: str) -> list[TimelineEntry]:
+    rows = await store.timeline_rows(db, key)
+    if not rows:
+        await require(db, {key: "id"})
+    entries: list[TimelineEntry] = []
+    for event, rel in rows:
+        if event is not None:
+            entries.append(TimelineEntry(_fuzzy(event.props, "start"), "EVENT", event, rel))
+            continue
+        for name, change in (("start", "STARTED"), ("end", "ENDED")):
+            when = _fuzzy(rel.props, name)
+            if when is not None:
+                entries.append(TimelineEntry(when, change, None, rel))
+    entries.sort(
+        key=lambda e: (e.when is None, e.when.first if e.when else date.max, e.change, e.relationship.key)
+    )
+    return entries
+
+
+async def coverage(db: Database, key: str, target_ratio: float | None, when: TimeFilter) -> Coverage:
+    if target_ratio is not None and target_ratio <= 0:
+        raise BadInput("`targetRatio` must be a positive number of students", argument="targetRatio")
+    schools, targets = await store.coverage(db, key, when)
+    if not schools and not targets:
+        await require(db, {key: "id"})
+    students = sum(s.students or 0 for s in schools)
+    fte = round(sum(s.counsellor_fte for s in schools), 6)
+    ratio = students / fte if fte > 0 and students > 0 else None
+    comparisons = [
+        TargetComparison(
+            float(t.props["value"]), t, project, None if ratio is None else ratio <= t.props["value"]
+        )
+        for t, project in targets
+    ]
+    if target_ratio is not None:
+        comparisons.insert(
+            0, TargetComparison(target_ratio, None, None, None if ratio is None else ratio <= target_ratio)
+        )
+    return Coverage(
+        scope=key,
+        schools=schools,
+        students=students,
+        schools_without_student_count=sum(1 for s in schools if s.students is None),
+        counsellor_fte=fte,
+        students_per_counsellor=ratio,
+        targets=comparisons,
+    )

@@ -1,0 +1,65 @@
+"""Relationship questions: partners, common partners, paths."""
+
+from __future__ import annotations
+
+from graph import relationships as store
+from graph.database import Database
+from graph.records import Page
+from graph.relationships import CommonPartner, PathRecord, TimeFilter
+from resolvers.arguments import bounded, distinct_keys
+from resolvers.entities import require
+from resolvers.errors import BadInput
+from resolvers.pagination import window
+
+MAX_PATH_LENGTH = 6
+MAX_PATHS = 10
+
+
+async def partners(
+    db: Database,
+    key: str,
+    via: list[str] | None,
+    kinds: list[str] | None,
+    when: TimeFilter,
+    first: int | None,
+    after: str | None,
+) -> Page:
+    skip, limit = window(first, after)
+    total, page = await store.partners(db, key, via, kinds, when, skip, limit)
+    if total == 0:
+        await require(db, {key: "id"})
+    return Page(page, skip, skip + len(page) < total, total)
+
+
+async def common_partners(
+    db: Database,
+    keys: list[str],
+    via: list[str] | None,
+    kinds: list[str] | None,
+    when: TimeFilter,
+    first: int,
+) -> list[CommonPartner]:
+    unique = distinct_keys(keys, "ids")
+    limit = bounded(first, "first", 1, 100)
+    found = await store.common_partners(db, unique, via, kinds, when, limit)
+    if not found:
+        await require(db, dict.fromkeys(unique, "ids"))
+    return found
+
+
+async def paths(
+    db: Database,
+    from_key: str,
+    to_key: str,
+    max_length: int,
+    kinds: list[str] | None,
+    first: int,
+) -> list[PathRecord]:
+    bounded(max_length, "maxLength", 1, MAX_PATH_LENGTH)
+    bounded(first, "first", 1, MAX_PATHS)
+    if from_key == to_key:
+        raise BadInput("`from` and `to` must be different entities", argument="to")
+    found = await store.paths(db, from_key, to_key, max_length, kinds, first)
+    if not found:
+        await require(db, {from_key: "from", to_key: "to"})
+    return found

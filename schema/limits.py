@@ -1,0 +1,89 @@
+"""Bounds on what one GraphQL document may ask for: depth, aliases and tokens.
+
+Strawberry's own limiters do the work; the wrappers here only give their errors the stable
+``extensions.code`` QUERY_TOO_COMPLEX (``schema.errors.classify`` keeps a code that is already set,
+so without these wrappers they would come out as GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED).
+
+Every entry of LIMIT_EXTENSIONS is a class, so Strawberry makes a fresh instance per operation
+(passing instances is deprecated in Strawberry and shares state between concurrent requests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
+from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+
+def _mark(error: GraphQLError) -> None:
+    error.extensions = {**(error.extensions or {}), "code": QUERY_TOO_COMPLEX}
+
+
+def _coded(rule: type[ASTValidationRule]) -> type[ValidationRule]:
+    """The rule, run on a validation context of its own that codes every error it reports.
+
+    The inner rule gets a complete visit of the document (with its own TypeInfo), so it does
+    not matter whether it reports from its constructor (as Strawberry's limiters do) or while
+    visiting; its errors reach the real context, tagged, and only its errors are tagged.
+    """
+
+    class CodedRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+
+            def report(error: GraphQLError) -> None:
+                _mark(error)
+                context.report_error(error)
+
+            type_info = TypeInfo(context.schema)
+            own = ValidationContext(context.schema, context.document, type_info, report)
+            visit(context.document, TypeInfoVisitor(type_info, rule(own)))
+
+    CodedRule.__name__ = CodedRule.__qualname__ = f"Coded{rule.__name__}"
+    return CodedRule
+
+
+class DepthLimit(QueryDepthLimiter):
+    """At most MAX_DEPTH levels of nested selections (introspection fields are not counted,
+    as in Strawberry's limiter, so the playground's introspection query always passes)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_depth=MAX_DEPTH)
+        self.validation_rules = [_coded(rule) for rule in self.validation_rules]
+
+
+class AliasLimit(MaxAliasesLimiter):
+    """At most MAX_ALIASES aliased fields in the document, fragments included."""
+
+    def __init__(self) -> None:
+        super().__init__(max_alias_count=MAX_ALIASES)
+        self.validation_rules = [_coded(rule) for rule in self.validation_rules]
+
+
+class TokenLimit(MaxTokensLimiter):
+    """At most MAX_TOKENS tokens: the parser stops there, before building the rest of the AST."""
+
+    def __init__(self) -> None:
+        super().__init__(max_token_count=MAX_TOKENS)
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        # Strawberry catches the parser's GraphQLSyntaxError and keeps it on the execution
+        # context; graphql-core words it "Document contains more than N tokens. Parsing aborted."
+        marker = f"Document contains more than {self.max_token_count} tokens."
+        for error in self.execution_context.pre_execution_errors or ():
+            if isinstance(error, GraphQLSyntaxError) and marker in error.message:
+                _mark(error)
+
+
+LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [TokenLimit, DepthLimit, AliasLimit]
+
+__all__ = ["LIMIT_EXTENSIONS", "MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "QUERY_TOO_COMPLEX"]
