@@ -26,6 +26,7 @@ from graph.seed_files import SeedError, read_seed_graph
 from graph.settings import ConfigError, Settings, load_settings
 from graph.setup import apply_schema
 from graph.store import store_connection
+from resolvers.cache import VersionedCache
 from schema import schema
 from schema.http import GraphQLEndpoint
 
@@ -75,6 +76,7 @@ def create_app(conn: Connection) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db: Database = open_database(conn)
         app.state.db = db
+        app.state.cache = VersionedCache()
         try:
             yield
         finally:

@@ -34,7 +34,8 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     for kind, rows in sorted(seed.relations_by_type().items()):
         await _run(tx, cypher.CREATE_RELATIONS[kind], rows)
     await _run(tx, cypher.LINK_PUBLISHERS, seed.publishers)
-    await _run(tx, meta.BUMP_VERSION, [])
+    result = await tx.run(meta.SET_CURATED_VERSION, version=seed.fingerprint())
+    await result.consume()
 
 
 async def load_seeds(db: Database, seed: SeedGraph | None = None) -> LoadReport:

@@ -163,11 +163,10 @@ async def coverage(
     )
 
 
-async def graph_version(db: Database) -> int:
+async def graph_version(db: Database) -> str:
     rows = await db.read(meta.GRAPH_VERSION)
-    return int(rows[0]["version"]) if rows else 0
+    return str(rows[0]["version"]) if rows else ""
 
 
-async def bump_version(db: Database) -> int:
-    rows = await db.write(meta.BUMP_VERSION)
-    return int(rows[0]["version"])
+async def set_synthetic_version(db: Database, version: str | None) -> None:
+    await db.write(meta.SET_SYNTHETIC_VERSION, {"version": version})

@@ -7,6 +7,7 @@ reported with the file, the entry and the field, and all problems are reported t
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable
@@ -101,6 +102,11 @@ class SeedGraph:
         for row in self.entities.values():
             grouped.setdefault(row["kind"], []).append(row)
         return grouped
+
+    def fingerprint(self) -> str:
+        """A digest of everything that will be written: equal seeds, equal fingerprint."""
+        content = [self.sources, self.publishers, sorted(self.entities.items()), list(self.relations.values())]
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def relations_by_type(self) -> dict[str, list[Row]]:
         grouped: dict[str, list[Row]] = {}
@@ -334,7 +340,8 @@ def read_seed_graph(paths: Iterable[Path] | None = None) -> SeedGraph:
                 f"source {publisher['source']!r}: field 'publisher': no entity {publisher['publisher']!r}"
             )
     for row in graph.entities.values():
-        names = [row["name"], row["name_en"], *row["aliases"]]
+        codes = [identifier.partition(":")[2] for identifier in row["identifiers"]]
+        names = [row["name"], row["name_en"], *row["aliases"], *codes]
         row["search_names"] = list(dict.fromkeys(fold(n) for n in names))
         row["search_key"] = " | ".join(row["search_names"])
     if problems:

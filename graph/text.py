@@ -9,7 +9,9 @@ _EXTRA = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ß": "ss", "æ": "ae",
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics, squeeze whitespace: 'Võru' -> 'voru', 'Työelämä' -> 'tyoelama'."""
+    """Lower-case, strip diacritics and punctuation: 'Võru' -> 'voru', 'Työelämä' -> 'tyoelama'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
+    # Punctuation separates words, so "(VIAA)" and "8.3.5.0/16" match "viaa" and "8 3 5".
+    spaced = "".join(ch if ch.isalnum() else " " for ch in stripped)
+    return " ".join(spaced.split())

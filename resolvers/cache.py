@@ -18,11 +18,11 @@ class VersionedCache:
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
-        self._values: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._values: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self.computations = 0
 
-    async def get(self, key: Hashable, version: int, compute: Callable[[], Awaitable[T]]) -> T:
+    async def get(self, key: Hashable, version: str, compute: Callable[[], Awaitable[T]]) -> T:
         hit = self._values.get(key)
         if hit is not None and hit[0] == version:
             self._values.move_to_end(key)

@@ -35,7 +35,7 @@ def centrality(graph: dict[str, list[str]], nodes: Iterable[str] = ()) -> Centra
     order = sorted(graph)
     n = len(order)
     exact = n <= EXACT_LIMIT
-    sources = order if exact else random.Random(0).sample(order, SAMPLES)
+    sources = order if exact else random.Random(0).sample(order, SAMPLES)  # noqa: S311 - sampling, not secrets
     score = dict.fromkeys(order, 0.0)
     for s in sources:
         stack: list[str] = []

@@ -16,7 +16,7 @@ SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
 async def entity(db: Database, key: str) -> EntityRecord:
     found = await store.entities_by_keys(db, [key])
     if key not in found:
-        raise NotFound(f"no entity with id {key!r}", argument="id")
+        raise NotFound(f"no entity with key {key!r}", argument="key")
     return found[key]
 
 
@@ -28,7 +28,7 @@ async def require(db: Database, arguments: dict[str, str]) -> None:
     found = await store.entities_by_keys(db, list(arguments))
     for key, argument in arguments.items():
         if key not in found:
-            raise NotFound(f"no entity with id {key!r}", argument=argument)
+            raise NotFound(f"no entity with key {key!r}", argument=argument)
 
 
 async def list_entities(

@@ -154,7 +154,7 @@ def _fuzzy(props: dict[str, object], name: str) -> FuzzyDate | None:
 async def timeline(db: Database, key: str) -> list[TimelineEntry]:
     rows = await store.timeline_rows(db, key)
     if not rows:
-        await require(db, {key: "id"})
+        await require(db, {key: "key"})
     entries: list[TimelineEntry] = []
     for event, rel in rows:
         if event is not None:
@@ -175,7 +175,7 @@ async def coverage(db: Database, key: str, target_ratio: float | None, when: Tim
         raise BadInput("`targetRatio` must be a positive number of students", argument="targetRatio")
     schools, targets = await store.coverage(db, key, when)
     if not schools and not targets:
-        await require(db, {key: "id"})
+        await require(db, {key: "key"})
     students = sum(s.students or 0 for s in schools)
     fte = round(sum(s.counsellor_fte for s in schools), 6)
     ratio = students / fte if fte > 0 and students > 0 else None

@@ -27,7 +27,7 @@ async def partners(
     skip, limit = window(first, after)
     total, page = await store.partners(db, key, via, kinds, when, skip, limit)
     if total == 0:
-        await require(db, {key: "id"})
+        await require(db, {key: "key"})
     return Page(page, skip, skip + len(page) < total, total)
 
 
@@ -39,11 +39,11 @@ async def common_partners(
     when: TimeFilter,
     first: int,
 ) -> list[CommonPartner]:
-    unique = distinct_keys(keys, "ids")
+    unique = distinct_keys(keys, "keys")
     limit = bounded(first, "first", 1, 100)
     found = await store.common_partners(db, unique, via, kinds, when, limit)
     if not found:
-        await require(db, dict.fromkeys(unique, "ids"))
+        await require(db, dict.fromkeys(unique, "keys"))
     return found
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from schema.errors import ErrorCodes
+from schema.limits import LIMIT_EXTENSIONS
 from schema.query import Query
+from schema.types.entities import ENTITY_TYPES
 
-schema = strawberry.Schema(query=Query, extensions=[ErrorCodes])
+schema = strawberry.Schema(query=Query, types=ENTITY_TYPES, extensions=[ErrorCodes, *LIMIT_EXTENSIONS])
 
 __all__ = ["schema"]

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from strawberry.types import Info as StrawberryInfo
 
 from graph.database import Database
+from resolvers.cache import VersionedCache
+from schema.loaders import Loaders
 
 
 @dataclass
 class Context:
     db: Database
+    loaders: Loaders
+    cache: VersionedCache
 
 
 Info = StrawberryInfo[Context, None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -27,17 +28,40 @@ def _with_code(error: GraphQLError, message: str, code: str, **extra: object) ->
     )
 
 
-def classify(error: GraphQLError) -> GraphQLError:
+_VARIABLE = re.compile(r"Variable '\$(\w+)'")
+_BAD_VALUE = re.compile(r"does not exist in '\w+' enum|cannot represent|Expected value of type|Int cannot")
+_ARGUMENT_BEFORE = re.compile(r"(\w+)\s*:\s*[\[\s\w,]*$")
+
+
+def _argument(message: str, error: GraphQLError | None = None) -> dict[str, str]:
+    """The argument (or variable) a bad value was given for, when it can be told."""
+    variable = _VARIABLE.search(message)
+    if variable:
+        return {"argument": variable[1]}
+    if error is not None and error.source is not None and error.positions:
+        match = _ARGUMENT_BEFORE.search(error.source.body[: next(iter(error.positions))])
+        if match:
+            return {"argument": match[1]}
+    return {}
+
+
+def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return per class of error
     original = error.original_error
     if original is None:
         if error.extensions and "code" in error.extensions:
             return error
+        if _BAD_VALUE.search(error.message):
+            # A value the schema cannot take (an unknown kind, a string for a number): bad input.
+            return _with_code(error, error.message, "BAD_USER_INPUT", **_argument(error.message, error))
         code = (
             "GRAPHQL_PARSE_FAILED"
             if error.message.startswith("Syntax Error")
             else "GRAPHQL_VALIDATION_FAILED"
         )
         return _with_code(error, error.message, code)
+    if isinstance(original, GraphQLError) and error.path is None:
+        # Variable coercion ("Variable '$x' got invalid value"): the client's input, not a bug.
+        return _with_code(error, error.message, "BAD_USER_INPUT", **_argument(error.message))
     if isinstance(original, UserError):
         extra = {"argument": original.argument} if original.argument else {}
         return _with_code(error, original.message, original.code, **extra)

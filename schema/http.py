@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import strawberry.asgi
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -39,6 +39,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from schema.context import Context
+from schema.loaders import Loaders
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -115,6 +116,18 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    """Media types are case-insensitive (RFC 9110 section 8.3.1); Strawberry compares them as given."""
+
+    @property
+    def content_type(self) -> str | None:
+        value = super().content_type
+        if value is None:
+            return None
+        media_type, separator, params = value.partition(";")
+        return media_type.strip().lower() + separator + params
+
+
 class _SubResponse(Response):
     """Strawberry's per-request sub-response, carrying the negotiated response media type."""
 
@@ -124,12 +137,15 @@ class _SubResponse(Response):
 
 
 class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
+    request_adapter_class = _RequestAdapter
+
     def __init__(self, schema: BaseSchema, *, playground_html: Path) -> None:
         super().__init__(schema)
         self.playground_html = playground_html
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(db=request.app.state.db)
+        db = request.app.state.db
+        return Context(db=db, loaders=Loaders(db), cache=request.app.state.cache)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.playground_html.read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
+from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -84,6 +85,18 @@ class TokenLimit(MaxTokensLimiter):
                 _mark(error)
 
 
-LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [TokenLimit, DepthLimit, AliasLimit]
+class ValidationBudget(SchemaExtension):
+    """graphql-core's own bound: validation that runs out of its work budget (e.g. the
+    overlapping-fields check on a thousand copies of one field) or exceeds its error limit is
+    aborted with a ValidationAbortedError ("Validation aborted."); that is a too-complex query too."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            if isinstance(error, ValidationAbortedError):
+                _mark(error)
+
+
+LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [TokenLimit, DepthLimit, AliasLimit, ValidationBudget]
 
 __all__ = ["LIMIT_EXTENSIONS", "MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "QUERY_TOO_COMPLEX"]

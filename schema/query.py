@@ -1,10 +1,108 @@
+"""The root Query: pure wiring from arguments to resolvers and from records to types."""
+
 from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
 
 import strawberry
 
+from graph.entities import EntityFilter as EntityFilterRecord
+from graph.networks import NetworkFilter as NetworkFilterRecord
+from graph.records import Page
+from resolvers import entities, networks, relationships
+from resolvers.arguments import time_filter
+from resolvers.entities import SORT_FIELDS
+from resolvers.errors import NotFound
+from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
 from schema.context import Info
+from schema.types.common import DateRange, PageInfo, parse_global_id
+from schema.types.entities import Entity, Node, Source, to_entity
+from schema.types.enums import Country, EntitySort, Kind, RelationKind, SharedKind, SortDirection, Via, values
+from schema.types.networks import (
+    BrokerRanking,
+    CoParticipationPair,
+    CounsellorCoverage,
+    Network,
+    TimelineItem,
+)
+from schema.types.relationships import CommonPartner, PartnerConnection, PartnerEdge, Path, Relationship
 from schema.types.stats import GraphStats
+
+
+@strawberry.input(description="Filters for entity listings; all given filters must hold.")
+class EntityFilter:
+    kinds: list[Kind] | None = None
+    countries: list[Country] | None = None
+    participates_in: str | None = strawberry.field(default=None, description="Key of a project.")
+    member_of: str | None = strawberry.field(default=None, description="Key of a council or network.")
+    valid_at: date | None = strawberry.field(
+        default=None, description="Only what holds at this date (undated things always do)."
+    )
+    synthetic: bool | None = strawberry.field(
+        default=None, description="Only synthetic (true) or curated (false)."
+    )
+
+
+@strawberry.input
+class EntityOrder:
+    field: EntitySort = EntitySort.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input(description="Which nodes a network without a centre is made of.")
+class NetworkFilter:
+    kinds: list[Kind] | None = None
+    countries: list[Country] | None = None
+    project: str | None = strawberry.field(default=None, description="A project and everything linked to it.")
+
+
+@strawberry.type
+class EntityEdge:
+    cursor: str
+    node: Entity
+
+
+@strawberry.type
+class EntityConnection:
+    edges: list[EntityEdge]
+    page_info: PageInfo
+    total_count: int | None = strawberry.field(description="All matches; computed only when asked for.")
+
+
+@strawberry.type
+class SearchEdge:
+    cursor: str
+    node: Entity
+    rank: int = strawberry.field(
+        description="0 exact name, 1 name starts with, 2 a word starts with, 3 contains."
+    )
+
+
+@strawberry.type
+class SearchConnection:
+    edges: list[SearchEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+
+def _page_info(page: Page) -> PageInfo:
+    count = len(page.items)
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.offset > 0,
+        start_cursor=encode_cursor(page.offset) if count else None,
+        end_cursor=encode_cursor(page.offset + count - 1) if count else None,
+    )
+
+
+def _wants_total(info: Info) -> bool:
+    return any(f.name == "totalCount" for f in info.selected_fields[0].selections if hasattr(f, "name"))
+
+
+def _range(between: DateRange | None) -> tuple[date | None, date | None]:
+    return (between.start, between.end) if between else (None, None)
 
 
 @strawberry.type
@@ -12,3 +110,261 @@ class Query:
     @strawberry.field(description="Node and relationship counts of the whole graph.")
     async def graph_stats(self, info: Info) -> GraphStats:
         return GraphStats.from_record(await resolve_graph_stats(info.context.db))
+
+    @strawberry.field(description="Fetch anything by its global id (Relay).")
+    async def node(self, info: Info, id: strawberry.ID) -> Node:
+        parsed = parse_global_id(str(id))
+        if parsed is not None and parsed[0] == "Entity":
+            return to_entity(await entities.entity(info.context.db, parsed[1]))
+        if parsed is not None and parsed[0] == "Source":
+            source = await info.context.loaders.source.load(parsed[1])
+            if source is not None:
+                return Source.from_record(source)
+        raise NotFound(f"no node with id {id!r}", argument="id")
+
+    @strawberry.field(description="One entity by its readable key, e.g. lv-viaa.")
+    async def entity(self, info: Info, key: str) -> Entity:
+        record = await entities.entity(info.context.db, key)
+        info.context.loaders.remember([record])
+        return to_entity(record)
+
+    @strawberry.field(description="Entities matching filters, sorted, one page at a time.")
+    async def entities(
+        self,
+        info: Info,
+        filter: EntityFilter | None = None,
+        order_by: EntityOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> EntityConnection:
+        f = filter or EntityFilter()
+        order = order_by or EntityOrder()
+        where = EntityFilterRecord(
+            kinds=values(f.kinds),
+            countries=values(f.countries),
+            project=f.participates_in,
+            network=f.member_of,
+            valid_at=f.valid_at,
+            synthetic=f.synthetic,
+        )
+        sort = order.field.value
+        assert sort in SORT_FIELDS
+        page = await entities.list_entities(
+            info.context.db,
+            where,
+            sort,
+            order.direction is SortDirection.DESC,
+            first,
+            after,
+            _wants_total(info),
+        )
+        info.context.loaders.remember(page.items)
+        return EntityConnection(
+            edges=[
+                EntityEdge(cursor=encode_cursor(page.offset + i), node=to_entity(r))
+                for i, r in enumerate(page.items)
+            ],
+            page_info=_page_info(page),
+            total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="Find entities by any of their names or aliases, ignoring case and accents."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[Kind] | None = None,
+        countries: list[Country] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> SearchConnection:
+        page = await entities.search(
+            info.context.db,
+            text,
+            values(kinds),
+            values(countries),
+            first,
+            after,
+            _wants_total(info),
+        )
+        info.context.loaders.remember([record for record, _ in page.items])
+        return SearchConnection(
+            edges=[
+                SearchEdge(cursor=encode_cursor(page.offset + i), node=to_entity(record), rank=rank)
+                for i, (record, rank) in enumerate(page.items)
+            ],
+            page_info=_page_info(page),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="The documents the graph is built from.")
+    async def sources(self, info: Info) -> list[Source]:
+        from graph.entities import all_sources
+
+        return [Source.from_record(s) for s in await all_sources(info.context.db)]
+
+    @strawberry.field(
+        description="Who an actor cooperates with, directly or through shared projects, councils and "
+        "networks, events, agreements or funding; with the relationships and sources behind each link."
+    )
+    async def partners(
+        self,
+        info: Info,
+        key: str,
+        via: list[Via] | None = None,
+        kinds: list[RelationKind] | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> PartnerConnection:
+        when = time_filter(as_of, *_range(between))
+        page = await relationships.partners(
+            info.context.db,
+            key,
+            values(via),
+            values(kinds),
+            when,
+            first,
+            after,
+        )
+        info.context.loaders.remember([p.entity for p in page.items])
+        return PartnerConnection(
+            edges=[
+                PartnerEdge.from_record(p, encode_cursor(page.offset + i)) for i, p in enumerate(page.items)
+            ],
+            page_info=_page_info(page),
+            total_count=page.total or 0,
+        )
+
+    @strawberry.field(description="Actors connected to every one of the given actors.")
+    async def common_partners(
+        self,
+        info: Info,
+        keys: list[str],
+        via: list[Via] | None = None,
+        kinds: list[RelationKind] | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        first: int = 20,
+    ) -> list[CommonPartner]:
+        when = time_filter(as_of, *_range(between))
+        found = await relationships.common_partners(
+            info.context.db,
+            keys,
+            values(via),
+            values(kinds),
+            when,
+            first,
+        )
+        return [CommonPartner.from_record(c) for c in found]
+
+    @strawberry.field(description="Shortest connecting paths between two entities (at most 6 hops).")
+    async def paths(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        max_length: int = 4,
+        kinds: list[RelationKind] | None = None,
+        first: int = 3,
+    ) -> list[Path]:
+        found = await relationships.paths(
+            info.context.db,
+            from_,
+            to,
+            max_length,
+            values(kinds),
+            first,
+        )
+        return [Path.from_record(p) for p in found]
+
+    @strawberry.field(description="A subgraph around an actor, or for a filter, as nodes and edges to draw.")
+    async def network(
+        self,
+        info: Info,
+        center: str | None = None,
+        depth: int = 1,
+        filter: NetworkFilter | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        max_nodes: int = 200,
+    ) -> Network:
+        f = filter or NetworkFilter()
+        where = NetworkFilterRecord(
+            kinds=values(f.kinds),
+            countries=values(f.countries),
+            project=f.project,
+        )
+        when = time_filter(as_of, *_range(between))
+        return Network.from_record(
+            await networks.network(info.context.db, center, depth, where, when, max_nodes)
+        )
+
+    @strawberry.field(description="Organisations linked by taking part in the same projects or networks.")
+    async def co_participation(
+        self,
+        info: Info,
+        via: list[SharedKind] | None = None,
+        countries: list[Country] | None = None,
+        kinds: list[Kind] | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        min_shared: int = 1,
+        first: int = 50,
+    ) -> list[CoParticipationPair]:
+        shared = values(via) or ["project", "council"]
+        rows = await networks.co_participation(
+            info.context.db,
+            info.context.cache,
+            shared,
+            values(countries),
+            values(kinds),
+            time_filter(as_of, *_range(between)),
+            min_shared,
+            first,
+        )
+        return [
+            CoParticipationPair(weight=r.weight, a_key=r.a, b_key=r.b, shared_keys=r.shared) for r in rows
+        ]
+
+    @strawberry.field(description="Actors that connect otherwise separate parts of a network (cached).")
+    async def brokers(
+        self,
+        info: Info,
+        countries: list[Country] | None = None,
+        kinds: list[Kind] | None = None,
+        synthetic: bool | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        first: int = 10,
+    ) -> BrokerRanking:
+        ranking = await networks.brokers(
+            info.context.db,
+            info.context.cache,
+            values(countries),
+            values(kinds),
+            synthetic,
+            time_filter(as_of, *_range(between)),
+            first,
+        )
+        return BrokerRanking.from_record(ranking)
+
+    @strawberry.field(description="Events and dated relationships of an entity, oldest first.")
+    async def timeline(self, info: Info, key: str) -> list[TimelineItem]:
+        return [TimelineItem.from_record(e, key) for e in await networks.timeline(info.context.db, key)]
+
+    @strawberry.field(
+        description="Students per career counsellor in a school, municipality or region, against "
+        "the targets that projects it takes part in set (or a ratio you give)."
+    )
+    async def counsellor_coverage(
+        self, info: Info, key: str, target_ratio: float | None = None, as_of: date | None = None
+    ) -> CounsellorCoverage:
+        result = await networks.coverage(info.context.db, key, target_ratio, time_filter(as_of, None, None))
+        return CounsellorCoverage.from_record(result)
+
+
+__all__ = ["Query", "Relationship"]

@@ -8,9 +8,8 @@ results. Both talk to the real embedded store with the seed graph loaded.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,8 +19,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from coopgraph import PLAYGROUND_HTML
-from graph.database import Connection, open_database
+from coopgraph import PLAYGROUND_HTML, create_app
+from graph.database import Connection
 from resolvers.errors import NotFound
 from schema.errors import ErrorCodes
 from schema.http import GraphQLEndpoint
@@ -63,14 +62,8 @@ limited_schema = strawberry.Schema(query=LimitedQuery, extensions=[ErrorCodes, *
 
 @pytest.fixture
 def limited(seeded: Connection) -> Iterator[TestClient]:
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.db = open_database(seeded)
-        try:
-            yield
-        finally:
-            await app.state.db.close()
-
+    # create_app's own lifespan, so the app state (database, caches) is whatever production sets up.
+    lifespan = create_app(seeded).router.lifespan_context
     endpoint = GraphQLEndpoint(limited_schema, playground_html=PLAYGROUND_HTML)
     app = Starlette(routes=[Route("/graphql", endpoint, methods=["GET", "POST"])], lifespan=lifespan)
     with TestClient(app) as test_client:
@@ -178,21 +171,30 @@ def test_legacy_json_is_200_for_every_well_formed_request(client: TestClient, qu
     assert all(error["extensions"]["code"] for error in body["errors"])
 
 
+COERCION = {
+    "query": "query ($show: Boolean!) { graphStats @include(if: $show) { nodeCount } }",
+    "variables": {"show": "yes please"},
+}
+
+
 def test_variable_coercion_failure_is_a_request_error(client: TestClient) -> None:
-    body = {
-        "query": "query ($show: Boolean!) { graphStats @include(if: $show) { nodeCount } }",
-        "variables": {"show": "yes please"},
-    }
-    strict = post(client, body)
-    assert strict.status_code == 400
-    assert "data" not in strict.json()
-    assert codes(strict) == ["GRAPHQL_VALIDATION_FAILED"]
-    legacy = post(client, body, accept=JSON)
+    strict = post(client, COERCION)
+    assert strict.status_code >= 400
+    assert "data" not in strict.json(), "variables are coerced before execution: no data entry"
+    assert all(codes(strict))
+    legacy = post(client, COERCION, accept=JSON)
     assert legacy.status_code == 200
-    assert legacy.json()["errors"]
-    fine = post(client, {**body, "variables": {"show": True}})
+    assert "data" not in legacy.json()
+    fine = post(client, {**COERCION, "variables": {"show": True}})
     assert fine.status_code == 200
     assert fine.json()["data"]["graphStats"]["nodeCount"] > 0
+
+
+def test_variable_coercion_failure_is_the_clients_fault(client: TestClient) -> None:
+    strict = post(client, COERCION)
+    assert codes(strict) == ["BAD_USER_INPUT"]
+    assert strict.status_code == 400
+    assert "yes please" in strict.json()["errors"][0]["message"]
 
 
 def test_partial_and_null_data_are_200(limited: TestClient) -> None:
@@ -359,7 +361,7 @@ def test_alias_limit(limited: TestClient) -> None:
     assert too_many.status_code == 400
     assert codes(too_many) == ["QUERY_TOO_COMPLEX"]
     # Aliases inside fragments count too.
-    fragment = "fragment F on Query { " + aliased(MAX_ALIASES + 1)[2:-2] + " } { ...F }"
+    fragment = "fragment F on LimitedQuery { " + aliased(MAX_ALIASES + 1)[2:-2] + " } { ...F }"
     assert codes(post(limited, {"query": fragment})) == ["QUERY_TOO_COMPLEX"]
 
 
@@ -368,17 +370,34 @@ def repeated(count: int) -> str:
     return "{ graphStats { " + "nodeCount " * count + "} }"
 
 
+def commented(count: int) -> str:
+    """A valid 6-token query after `count` comment lines, which Strawberry's limiter counts as tokens."""
+    return "# a comment\n" * count + STATS
+
+
 def test_token_limit(limited: TestClient) -> None:
-    under = post(limited, {"query": repeated(MAX_TOKENS - 10)})
+    under = post(limited, {"query": commented(MAX_TOKENS - 10)})
     assert under.status_code == 200, under.text
-    over = post(limited, {"query": repeated(MAX_TOKENS)})
-    assert over.status_code == 400
-    assert "data" not in over.json()
-    assert codes(over) == ["QUERY_TOO_COMPLEX"]
-    assert "tokens" in over.json()["errors"][0]["message"]
+    assert under.json()["data"]["graphStats"]["nodeCount"] > 0
+    for query in (commented(MAX_TOKENS), repeated(MAX_TOKENS)):
+        over = post(limited, {"query": query})
+        assert over.status_code == 400
+        assert "data" not in over.json()
+        assert codes(over) == ["QUERY_TOO_COMPLEX"]
+        assert "tokens" in over.json()["errors"][0]["message"]
     legacy = post(limited, {"query": repeated(MAX_TOKENS)}, accept=JSON)
     assert legacy.status_code == 200
     assert codes(legacy) == ["QUERY_TOO_COMPLEX"]
+
+
+def test_validation_budget_is_a_limit_too(limited: TestClient) -> None:
+    # Under the token limit, but a thousand copies of one field exhaust graphql-core's budget for
+    # the overlapping-fields check, which aborts validation.
+    response = post(limited, {"query": repeated(1000)})
+    assert response.status_code == 400
+    assert response.json()["errors"][-1]["message"] == "Validation aborted."
+    assert codes(response)[-1] == "QUERY_TOO_COMPLEX"
+    assert post(limited, {"query": repeated(200)}).status_code == 200
 
 
 def test_limits_leave_other_errors_and_introspection_alone(limited: TestClient) -> None:

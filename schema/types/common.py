@@ -1,0 +1,72 @@
+"""Small value types shared by the rest of the schema."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from graph.dates import parse_fuzzy_date
+from schema.types.enums import DatePrecision
+
+
+def global_id(type_name: str, key: str) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode())
+
+
+def parse_global_id(value: str) -> tuple[str, str] | None:
+    try:
+        type_name, _, key = base64.urlsafe_b64decode(value.encode()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (type_name, key) if key else None
+
+
+@strawberry.type(description="A date as precise as its source: a year, a quarter, a month or a day.")
+class FuzzyDate:
+    text: str = strawberry.field(description="As the source states it, e.g. 2016-Q4 or 2022-12-01.")
+    precision: DatePrecision
+    earliest: date = strawberry.field(description="First day the stated date can mean.")
+    latest: date = strawberry.field(description="Last day the stated date can mean.")
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any], name: str) -> FuzzyDate | None:
+        text = props.get(name)
+        if not isinstance(text, str):
+            return None
+        parsed = parse_fuzzy_date(text)
+        return cls(
+            text=text, precision=DatePrecision(parsed.precision), earliest=parsed.first, latest=parsed.last
+        )
+
+
+@strawberry.type(description="When a relationship holds. Either end may be unknown (null).")
+class Validity:
+    start: FuzzyDate | None
+    end: FuzzyDate | None
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> Validity:
+        return cls(start=FuzzyDate.from_props(props, "start"), end=FuzzyDate.from_props(props, "end"))
+
+
+@strawberry.type(description="An external identifier stated in a source, e.g. a project code.")
+class Identifier:
+    scheme: str
+    value: str
+
+
+@strawberry.input(description="A closed period; things overlapping it match.")
+class DateRange:
+    start: date | None = None
+    end: date | None = None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None

@@ -1,0 +1,328 @@
+"""Nodes: the Node and Entity interfaces, a concrete type per kind, and sources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from graph.records import EntityRecord, SourceRecord
+from resolvers.arguments import time_filter
+from resolvers.errors import BadInput
+from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
+from schema.context import Info
+from schema.types.common import DateRange, FuzzyDate, Identifier, PageInfo, global_id
+from schema.types.enums import Country, Kind, RelationKind, values
+
+
+@strawberry.interface(description="Anything that can be fetched again by its global id (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global id, for `node(id:)`.")
+
+
+@strawberry.type(description="A document the graph's facts come from.")
+class Source(Node):
+    key: str = strawberry.field(description="Readable id, e.g. src-001.")
+    file: str = strawberry.field(description="The document's file name.")
+    language: str
+    title: str | None = strawberry.field(description="The document's own headline, where it has one.")
+    title_en: str
+    summary: str | None
+    published: FuzzyDate | None
+    publisher_key: strawberry.Private[str | None]
+
+    @strawberry.field(description="Who published the document, where stated or (marked) inferred.")
+    async def publisher(self, info: Info) -> Entity | None:
+        if self.publisher_key is None:
+            return None
+        return entity_type(await info.context.loaders.entity.load(self.publisher_key))
+
+    @classmethod
+    def from_record(cls, record: SourceRecord) -> Source:
+        p = record.props
+        return cls(
+            id=global_id("Source", record.key),
+            key=record.key,
+            file=str(p.get("file", "")),
+            language=str(p.get("language", "")),
+            title=p.get("title"),
+            title_en=str(p.get("title_en", "")),
+            summary=p.get("summary"),
+            published=FuzzyDate.from_props(p, "published"),
+            publisher_key=record.publisher,
+        )
+
+
+async def load_sources(info: Info, keys: list[str]) -> list[Source]:
+    found = await info.context.loaders.source.load_many(keys)
+    return [Source.from_record(s) for s in found if s is not None]
+
+
+@strawberry.interface(description="A curated (or synthetic) thing in the graph: an actor, project, event…")
+class Entity(Node):
+    key: str = strawberry.field(description="Stable readable id, e.g. lv-viaa.")
+    kind: Kind
+    subtype: str | None
+    name: str = strawberry.field(description="Name in the original language.")
+    lang: str = strawberry.field(description="Language of `name`.")
+    name_en: str
+    aliases: list[str] = strawberry.field(description="Abbreviations and other forms used in sources.")
+    country: str
+    identifiers: list[Identifier]
+    note: str | None = strawberry.field(description="Curator's note, in the curator's own words.")
+    inferred: bool = strawberry.field(description="True when the sources imply this but do not state it.")
+    inferred_reason: str | None
+    identity_note: str | None = strawberry.field(
+        description="Why mentions were judged to be this one entity."
+    )
+    synthetic: bool = strawberry.field(description="True for generated test data, never for curated facts.")
+    record: strawberry.Private[EntityRecord]
+
+    @strawberry.field(description="The sources that mention this entity.")
+    async def sources(self, info: Info) -> list[Source]:
+        return await load_sources(info, list(self.record.props.get("sources") or []))
+
+    @strawberry.field(description="This entity's relationships, oldest first, with their sources.")
+    async def relationships(
+        self,
+        info: Info,
+        kinds: list[RelationKind] | None = None,
+        as_of: date | None = None,
+        between: DateRange | None = None,
+        first: int | None = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> RelationshipConnection:
+        from schema.types.relationships import Relationship, RelationshipConnection, RelationshipEdge
+
+        limit = DEFAULT_PAGE if first is None else first
+        if not 1 <= limit <= MAX_PAGE:
+            raise BadInput(f"`first` must be between 1 and {MAX_PAGE}, got {limit}", argument="first")
+        skip = 0 if after is None else decode_cursor(after) + 1
+        when = time_filter(as_of, between.start if between else None, between.end if between else None)
+        kind_values = tuple(values(kinds) or ()) or None
+        loaders = info.context.loaders
+        records = await loaders.relationships(kind_values, when, skip, limit + 1).load(self.key)
+        edges = [
+            RelationshipEdge(
+                cursor=encode_cursor(skip + i), node=Relationship.from_record(r), perspective=self.key
+            )
+            for i, r in enumerate(records[:limit])
+        ]
+        return RelationshipConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(records) > limit,
+                has_previous_page=skip > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            count_loader=loaders.relationship_counts(kind_values, when),
+            owner=self.key,
+        )
+
+
+@strawberry.interface(
+    description="An entity that acts: an organisation, a unit, a council or network, a person."
+)
+class Actor(Entity):
+    pass
+
+
+def _common(record: EntityRecord) -> dict[str, Any]:
+    p = record.props
+    return {
+        "id": global_id("Entity", record.key),
+        "key": record.key,
+        "kind": Kind(record.kind),
+        "subtype": p.get("subtype"),
+        "name": str(p.get("name", "")),
+        "lang": str(p.get("lang", "")),
+        "name_en": str(p.get("name_en", "")),
+        "aliases": list(p.get("aliases") or []),
+        "country": str(p.get("country", "")),
+        "identifiers": [
+            Identifier(scheme=i.partition(":")[0], value=i.partition(":")[2])
+            for i in p.get("identifiers") or []
+        ],
+        "note": p.get("note"),
+        "inferred": bool(p.get("inferred", False)),
+        "inferred_reason": p.get("inferred_reason"),
+        "identity_note": p.get("identity_note"),
+        "synthetic": bool(p.get("synthetic", False)),
+        "record": record,
+    }
+
+
+@strawberry.type(description="A government ministry.")
+class Ministry(Actor):
+    pass
+
+
+@strawberry.type(description="A state agency or public foundation.")
+class Agency(Actor):
+    pass
+
+
+@strawberry.type(description="A department, centre or unit inside an organisation.")
+class OrgUnit(Actor):
+    pass
+
+
+@strawberry.type(description="A local government: city, rural municipality or county-level municipality.")
+class Municipality(Actor):
+    pass
+
+
+@strawberry.type(description="A county or region.")
+class Region(Actor):
+    pass
+
+
+@strawberry.type(description="A school or vocational education provider.")
+class School(Actor):
+    students: int | None = strawberry.field(description="Number of students, where known.")
+
+
+@strawberry.type(description="A university.")
+class University(Actor):
+    pass
+
+
+@strawberry.type(description="An employer, umbrella organisation or association.")
+class Organisation(Actor):
+    pass
+
+
+@strawberry.type(description="A council, network or working group.")
+class Council(Actor):
+    meets_per_year_min: int | None
+
+
+@strawberry.type(description="A person, in an official capacity only.")
+class Person(Actor):
+    pass
+
+
+@strawberry.type(description="A funded project.")
+class Project(Entity):
+    code: str | None = strawberry.field(description="The funding programme's project code, where stated.")
+    budget_total: float | None
+    grant: float | None
+    own_contribution: float | None
+    currency: str | None
+    start: FuzzyDate | None = strawberry.field(description="Only when all sources agree; see relationships.")
+    end: FuzzyDate | None
+
+
+@strawberry.type(description="A funding programme, operational programme, measure or specific objective.")
+class Programme(Entity):
+    pass
+
+
+@strawberry.type(description="A meeting, conference, seminar or information session.")
+class Event(Entity):
+    start: FuzzyDate | None
+    end: FuzzyDate | None
+    venue: str | None
+    planned: bool = strawberry.field(description="Announced, not (yet) known to have taken place.")
+
+
+@strawberry.type(description="A cooperation agreement.")
+class Agreement(Entity):
+    signed: FuzzyDate | None
+
+
+@strawberry.type(description="A legal act.")
+class Regulation(Entity):
+    adopted: FuzzyDate | None
+    number: str | None
+
+
+@strawberry.type(description="A stated quantitative target or norm.")
+class Target(Entity):
+    metric: str
+    value: float
+    year: int | None
+
+
+def entity_type(record: EntityRecord | None) -> Entity | None:
+    return None if record is None else to_entity(record)
+
+
+def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per kind with own fields
+    common = _common(record)
+    p = record.props
+    ident = {i.scheme: i.value for i in common["identifiers"]}
+    match record.kind:
+        case "school":
+            return School(**common, students=p.get("students"))
+        case "council":
+            return Council(**common, meets_per_year_min=p.get("meets_per_year_min"))
+        case "project":
+            return Project(
+                **common,
+                code=ident.get("project_code"),
+                budget_total=p.get("budget_total"),
+                grant=p.get("grant"),
+                own_contribution=p.get("own_contribution"),
+                currency=p.get("currency"),
+                start=FuzzyDate.from_props(p, "start"),
+                end=FuzzyDate.from_props(p, "end"),
+            )
+        case "event":
+            return Event(
+                **common,
+                start=FuzzyDate.from_props(p, "start"),
+                end=FuzzyDate.from_props(p, "end"),
+                venue=p.get("venue"),
+                planned=bool(p.get("planned", False)),
+            )
+        case "agreement":
+            return Agreement(**common, signed=FuzzyDate.from_props(p, "signed"))
+        case "regulation":
+            return Regulation(
+                **common, adopted=FuzzyDate.from_props(p, "adopted"), number=ident.get("regulation_number")
+            )
+        case "target":
+            return Target(
+                **common, metric=str(p.get("metric", "")), value=float(p.get("value", 0)), year=p.get("year")
+            )
+    plain: dict[str, type[Entity]] = {
+        "ministry": Ministry,
+        "agency": Agency,
+        "org_unit": OrgUnit,
+        "municipality": Municipality,
+        "region": Region,
+        "university": University,
+        "organisation": Organisation,
+        "person": Person,
+        "programme": Programme,
+    }
+    return plain[record.kind](**common)
+
+
+ENTITY_TYPES: list[type] = [
+    Ministry,
+    Agency,
+    OrgUnit,
+    Municipality,
+    Region,
+    School,
+    University,
+    Organisation,
+    Council,
+    Person,
+    Project,
+    Programme,
+    Event,
+    Agreement,
+    Regulation,
+    Target,
+]
+
+__all__ = ["Country", "Entity", "Node", "Source", "entity_type", "to_entity"]
+
+from schema.types.relationships import RelationshipConnection  # noqa: E402
+
+__all__ += ["RelationshipConnection"]

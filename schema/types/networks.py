@@ -1,0 +1,226 @@
+"""Networks for dashboards, co-participation, brokers, timelines, counsellor coverage."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.networks import Subgraph
+from resolvers.networks import Brokers, Coverage, TimelineEntry
+from schema.context import Info
+from schema.types.common import FuzzyDate, Validity
+from schema.types.entities import Entity, entity_type, to_entity
+from schema.types.enums import DatePrecision, Kind, RelationKind, TimelineChange
+from schema.types.relationships import Relationship
+
+
+async def _entity(info: Info, key: str) -> Entity | None:
+    return entity_type(await info.context.loaders.entity.load(key))
+
+
+@strawberry.type(description="A node ready to draw.")
+class NetworkNode:
+    key: str
+    kind: Kind
+    name: str
+    name_en: str
+    country: str
+    degree: int = strawberry.field(description="Relationships in the whole graph, not only in this network.")
+
+
+@strawberry.type(description="An edge ready to draw; `source` and `target` are node keys.")
+class NetworkEdge:
+    key: str
+    source: str
+    target: str
+    kind: RelationKind
+    role: str | None
+    validity: Validity
+    sources: list[str] = strawberry.field(description="Keys of the documents stating it.")
+
+
+@strawberry.type(description="A subgraph as node and edge lists (node-link form).")
+class Network:
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool = strawberry.field(description="True when the size bound cut the network off.")
+
+    @classmethod
+    def from_record(cls, sub: Subgraph) -> Network:
+        return cls(
+            nodes=[
+                NetworkNode(
+                    key=n.key,
+                    kind=Kind(n.kind),
+                    name=str(n.props.get("name", "")),
+                    name_en=str(n.props.get("name_en", "")),
+                    country=str(n.props.get("country", "")),
+                    degree=sub.degrees.get(n.key, 0),
+                )
+                for n in sub.nodes
+            ],
+            edges=[
+                NetworkEdge(
+                    key=r.key,
+                    source=r.from_key,
+                    target=r.to_key,
+                    kind=RelationKind(r.kind),
+                    role=r.props.get("role"),
+                    validity=Validity.from_props(r.props),
+                    sources=list(r.props.get("sources") or []),
+                )
+                for r in sub.relationships
+            ],
+            truncated=sub.truncated,
+        )
+
+
+@strawberry.type(description="Two organisations and what they take part in together.")
+class CoParticipationPair:
+    weight: int = strawberry.field(description="How many projects, councils or events they share.")
+    a_key: strawberry.Private[str]
+    b_key: strawberry.Private[str]
+    shared_keys: strawberry.Private[list[str]]
+
+    @strawberry.field
+    async def a(self, info: Info) -> Entity | None:
+        return await _entity(info, self.a_key)
+
+    @strawberry.field
+    async def b(self, info: Info) -> Entity | None:
+        return await _entity(info, self.b_key)
+
+    @strawberry.field(description="What they share (at most 20 listed).")
+    async def shared(self, info: Info) -> list[Entity]:
+        found = await info.context.loaders.entity.load_many(self.shared_keys)
+        return [to_entity(r) for r in found if r is not None]
+
+
+@strawberry.type(description="An actor's position in the network.")
+class Broker:
+    degree: int
+    betweenness: float = strawberry.field(description="Normalised betweenness centrality, 0 to 1.")
+    key: str
+
+    @strawberry.field
+    async def actor(self, info: Info) -> Entity | None:
+        return await _entity(info, self.key)
+
+
+@strawberry.type(description="Actors ranked by how much they connect otherwise separate parts.")
+class BrokerRanking:
+    brokers: list[Broker]
+    network_size: int = strawberry.field(description="Nodes in the network the measures were computed on.")
+    exact: bool = strawberry.field(description="False when betweenness was estimated from sampled sources.")
+
+    @classmethod
+    def from_record(cls, record: Brokers) -> BrokerRanking:
+        return cls(
+            brokers=[Broker(degree=b.degree, betweenness=b.betweenness, key=b.key) for b in record.items],
+            network_size=record.network_nodes,
+            exact=record.exact,
+        )
+
+
+@strawberry.type(description="A dated point in an entity's history.")
+class TimelineItem:
+    date: FuzzyDate | None
+    change: TimelineChange
+    relationship: Relationship
+    subject: strawberry.Private[str]
+    event_record: strawberry.Private[Entity | None]
+
+    @strawberry.field(description="The event, for EVENT entries.")
+    def event(self) -> Entity | None:
+        return self.event_record
+
+    @strawberry.field(description="The other end of the relationship.")
+    async def other(self, info: Info) -> Entity | None:
+        rel = self.relationship
+        return await _entity(info, rel.to_key if rel.from_key == self.subject else rel.from_key)
+
+    @classmethod
+    def from_record(cls, entry: TimelineEntry, subject: str) -> TimelineItem:
+        when = entry.when
+        return cls(
+            date=None
+            if when is None
+            else FuzzyDate.from_props({"d": when.text, "d_precision": when.precision}, "d"),
+            change=TimelineChange(entry.change),
+            relationship=Relationship.from_record(entry.relationship),
+            subject=subject,
+            event_record=None if entry.event is None else to_entity(entry.event),
+        )
+
+
+@strawberry.type(description="One school's students and counsellor posts.")
+class SchoolCoverage:
+    key: str
+    name: str
+    students: int | None
+    counsellor_fte: float = strawberry.field(description="Sum of serving counsellors' workload fractions.")
+    counsellors: int
+    students_per_counsellor: float | None
+
+
+@strawberry.type(description="A target ratio and whether the scope meets it.")
+class TargetComparison:
+    students_per_counsellor: float = strawberry.field(description="The target: at most this many students.")
+    meets: bool | None = strawberry.field(description="Null when the scope's own ratio is unknown.")
+    target: Entity | None = strawberry.field(
+        description="The Target entity; null for a ratio given as argument."
+    )
+    set_by_key: strawberry.Private[str | None]
+
+    @strawberry.field(description="The project that set the target.")
+    async def set_by(self, info: Info) -> Entity | None:
+        return None if self.set_by_key is None else await _entity(info, self.set_by_key)
+
+
+@strawberry.type(description="Students per career counsellor in a municipality, region or school.")
+class CounsellorCoverage:
+    students: int = strawberry.field(description="Students in schools with a known count.")
+    schools_without_student_count: int
+    counsellor_fte: float
+    students_per_counsellor: float | None
+    schools: list[SchoolCoverage]
+    targets: list[TargetComparison]
+    scope_key: strawberry.Private[str]
+
+    @strawberry.field
+    async def scope(self, info: Info) -> Entity | None:
+        return await _entity(info, self.scope_key)
+
+    @classmethod
+    def from_record(cls, c: Coverage) -> CounsellorCoverage:
+        return cls(
+            students=c.students,
+            schools_without_student_count=c.schools_without_student_count,
+            counsellor_fte=c.counsellor_fte,
+            students_per_counsellor=c.students_per_counsellor,
+            schools=[
+                SchoolCoverage(
+                    key=s.school,
+                    name=s.name,
+                    students=s.students,
+                    counsellor_fte=s.counsellor_fte,
+                    counsellors=s.counsellors,
+                    students_per_counsellor=(s.students / s.counsellor_fte)
+                    if s.students and s.counsellor_fte
+                    else None,
+                )
+                for s in c.schools
+            ],
+            targets=[
+                TargetComparison(
+                    students_per_counsellor=t.target_value,
+                    meets=t.meets,
+                    target=None if t.target is None else to_entity(t.target),
+                    set_by_key=t.set_by,
+                )
+                for t in c.targets
+            ],
+            scope_key=c.scope,
+        )
+
+
+__all__ = ["DatePrecision"]

@@ -1,0 +1,207 @@
+"""Edges with provenance: relationships, partners, paths."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from graph.records import RelationshipRecord
+from graph.relationships import CommonPartner as CommonPartnerRecord
+from graph.relationships import Link as LinkRecord
+from graph.relationships import Partner as PartnerRecord
+from graph.relationships import PathRecord
+from schema.context import Info
+from schema.types.common import FuzzyDate, PageInfo, Validity, global_id
+from schema.types.entities import Entity, Node, Source, entity_type, load_sources, to_entity
+from schema.types.enums import RelationKind, Via
+
+
+async def _entity(info: Info, key: str) -> Entity:
+    found = entity_type(await info.context.loaders.entity.load(key))
+    if found is None:  # the relationship was read a moment ago; its end was deleted since
+        raise LookupError(f"entity {key!r} disappeared")
+    return found
+
+
+@strawberry.type(description="A stated relationship, with its time and its sources.")
+class Relationship(Node):
+    key: str = strawberry.field(description="Stable readable id of the relationship.")
+    kind: RelationKind
+    role: str | None = strawberry.field(description="The role stated, e.g. pilot school, secretariat.")
+    validity: Validity
+    amount: float | None = strawberry.field(description="For funding: the amount.")
+    currency: str | None
+    workload: float | None = strawberry.field(
+        description="For a counsellor serving a school: fraction of a post."
+    )
+    title: str | None = strawberry.field(description="For a position: the title in the original language.")
+    title_en: str | None
+    note: str | None
+    inferred: bool
+    inferred_reason: str | None
+    from_key: strawberry.Private[str]
+    to_key: strawberry.Private[str]
+    source_keys: strawberry.Private[list[str]]
+
+    @strawberry.field(name="from", description="The entity the relationship starts from.")
+    async def from_(self, info: Info) -> Entity:
+        return await _entity(info, self.from_key)
+
+    @strawberry.field(description="The entity the relationship points to.")
+    async def to(self, info: Info) -> Entity:
+        return await _entity(info, self.to_key)
+
+    @strawberry.field(description="The documents that state this relationship.")
+    async def sources(self, info: Info) -> list[Source]:
+        return await load_sources(info, self.source_keys)
+
+    @classmethod
+    def from_record(cls, record: RelationshipRecord) -> Relationship:
+        p = record.props
+        return cls(
+            id=global_id("Relationship", record.key),
+            key=record.key,
+            kind=RelationKind(record.kind),
+            role=p.get("role"),
+            validity=Validity.from_props(p),
+            amount=p.get("amount"),
+            currency=p.get("currency"),
+            workload=p.get("workload"),
+            title=p.get("title"),
+            title_en=p.get("title_en"),
+            note=p.get("note"),
+            inferred=bool(p.get("inferred", False)),
+            inferred_reason=p.get("inferred_reason"),
+            from_key=record.from_key,
+            to_key=record.to_key,
+            source_keys=list(p.get("sources") or []),
+        )
+
+
+@strawberry.type
+class RelationshipEdge:
+    cursor: str
+    node: Relationship
+    perspective: strawberry.Private[str]
+
+    @strawberry.field(description="The entity at the other end, seen from the entity being listed.")
+    async def other(self, info: Info) -> Entity:
+        other = self.node.to_key if self.node.from_key == self.perspective else self.node.from_key
+        return await _entity(info, other)
+
+    @strawberry.field(description="True when the listed entity is the relationship's `from`.")
+    def outgoing(self) -> bool:
+        return self.node.from_key == self.perspective
+
+
+@strawberry.type
+class RelationshipConnection:
+    edges: list[RelationshipEdge]
+    page_info: PageInfo
+    count_loader: strawberry.Private[DataLoader[str, int]]
+    owner: strawberry.Private[str]
+
+    @strawberry.field(description="All matching relationships, not just this page.")
+    async def total_count(self) -> int:
+        return await self.count_loader.load(self.owner)
+
+
+@strawberry.type(description="One way two actors are connected.")
+class Link:
+    via: Via
+    relationships: list[Relationship] = strawberry.field(description="The one or two edges making the link.")
+    through_key: strawberry.Private[str | None]
+
+    @strawberry.field(description="The shared project, council, event or agreement; null when direct.")
+    async def through(self, info: Info) -> Entity | None:
+        return None if self.through_key is None else await _entity(info, self.through_key)
+
+    @classmethod
+    def from_record(cls, record: LinkRecord) -> Link:
+        return cls(
+            via=Via(record.via),
+            relationships=[Relationship.from_record(r) for r in record.relationships],
+            through_key=record.through,
+        )
+
+
+def _since(links: list[Link]) -> FuzzyDate | None:
+    starts = [r.validity.start for link in links for r in link.relationships if r.validity.start]
+    return min(starts, key=lambda d: d.earliest) if starts else None
+
+
+@strawberry.type(description="A partner and everything that connects it to the actor asked about.")
+class PartnerEdge:
+    cursor: str
+    node: Entity
+    links: list[Link]
+
+    @strawberry.field(description="The earliest stated start among the connecting relationships.")
+    def since(self) -> FuzzyDate | None:
+        return _since(self.links)
+
+    @classmethod
+    def from_record(cls, record: PartnerRecord, cursor: str) -> PartnerEdge:
+        return cls(
+            cursor=cursor, node=to_entity(record.entity), links=[Link.from_record(k) for k in record.links]
+        )
+
+
+@strawberry.type
+class PartnerConnection:
+    edges: list[PartnerEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="How a common partner is connected to one of the actors asked about.")
+class PartnerOf:
+    key: str = strawberry.field(description="The actor asked about.")
+    links: list[Link]
+
+
+@strawberry.type(description="An actor connected to every one of the actors asked about.")
+class CommonPartner:
+    node: Entity
+    connections: list[PartnerOf]
+
+    @classmethod
+    def from_record(cls, record: CommonPartnerRecord) -> CommonPartner:
+        return cls(
+            node=to_entity(record.entity),
+            connections=[
+                PartnerOf(key=key, links=[Link.from_record(k) for k in links])
+                for key, links in record.links_by_actor.items()
+            ],
+        )
+
+
+@strawberry.type(description="One step of a path.")
+class Hop:
+    relationship: Relationship
+    from_node: strawberry.Private[Entity]
+    to_node: strawberry.Private[Entity]
+
+    @strawberry.field(name="from", description="Where this hop starts (in path order, not edge direction).")
+    def from_(self) -> Entity:
+        return self.from_node
+
+    @strawberry.field(description="Where this hop ends (in path order).")
+    def to(self) -> Entity:
+        return self.to_node
+
+
+@strawberry.type(description="A shortest connection between two entities.")
+class Path:
+    length: int
+    nodes: list[Entity]
+    hops: list[Hop]
+
+    @classmethod
+    def from_record(cls, record: PathRecord) -> Path:
+        nodes = [to_entity(n) for n in record.nodes]
+        hops = [
+            Hop(relationship=Relationship.from_record(r), from_node=nodes[i], to_node=nodes[i + 1])
+            for i, r in enumerate(record.relationships)
+        ]
+        return cls(length=len(hops), nodes=nodes, hops=hops)
