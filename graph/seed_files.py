@@ -105,7 +105,12 @@ class SeedGraph:
 
     def fingerprint(self) -> str:
         """A digest of everything that will be written: equal seeds, equal fingerprint."""
-        content = [self.sources, self.publishers, sorted(self.entities.items()), list(self.relations.values())]
+        content = [
+            self.sources,
+            self.publishers,
+            sorted(self.entities.items()),
+            list(self.relations.values()),
+        ]
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def relations_by_type(self) -> dict[str, list[Row]]:
@@ -210,14 +215,21 @@ def _entity_row(entry: _Entry, data: Row, source_id: str) -> Row | None:
     if not all(isinstance(v, str) for v in identifiers.values()):
         entry.fail("identifiers", "values must be strings")
     row: Row = {k: v for k, v in data.items() if k not in DATE_FIELDS and k not in ("aliases", "identifiers")}
-    for name in DATE_FIELDS & set(data):
-        entry.check_date(data, name, row, _date_bound(name))
+    _entity_dates(entry, data, row)
     row["aliases"] = list(aliases)
     row["identifiers"] = [f"{k}:{v}" for k, v in sorted(identifiers.items())]
     row["actor"] = kind in ACTOR_KINDS
     row["sources"] = [source_id]
     row["curated"] = True
     return row
+
+
+def _entity_dates(entry: _Entry, data: Row, row: Row) -> None:
+    for name in DATE_FIELDS & set(data):
+        entry.check_date(data, name, row, _date_bound(name))
+    if data["kind"] == "event" and "start_date" in row and "end" not in data:
+        # An event with one stated date happens within it; it is not open-ended.
+        row["end_date"] = parse_fuzzy_date(data["start"]).last
 
 
 def _merge_entity(entry: _Entry, existing: Row, new: Row) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 
 from graph import networks as store
 from graph.database import Database
-from graph.dates import FuzzyDate
+from graph.dates import FuzzyDate, parse_fuzzy_date
 from graph.networks import CoParticipationRow, NetworkFilter, SchoolCoverageRow, Subgraph
 from graph.ontology import ACTOR_KINDS
 from graph.records import EntityRecord, RelationshipRecord
@@ -144,11 +144,15 @@ async def brokers(
 
 
 def _fuzzy(props: dict[str, object], name: str) -> FuzzyDate | None:
-    text, precision = props.get(name), props.get(f"{name}_precision")
-    first = props.get(f"{name}_date")
-    if not isinstance(text, str) or not isinstance(precision, str) or not isinstance(first, date):
-        return None
-    return FuzzyDate(text, precision, first, first)
+    text = props.get(name)
+    return parse_fuzzy_date(text) if isinstance(text, str) else None
+
+
+def _sort_day(entry: TimelineEntry) -> date:
+    """Starts and events sort by their earliest reading, ends by their latest."""
+    if entry.when is None:
+        return date.max
+    return entry.when.last if entry.change == "ENDED" else entry.when.first
 
 
 async def timeline(db: Database, key: str) -> list[TimelineEntry]:
@@ -164,9 +168,7 @@ async def timeline(db: Database, key: str) -> list[TimelineEntry]:
             when = _fuzzy(rel.props, name)
             if when is not None:
                 entries.append(TimelineEntry(when, change, None, rel))
-    entries.sort(
-        key=lambda e: (e.when is None, e.when.first if e.when else date.max, e.change, e.relationship.key)
-    )
+    entries.sort(key=lambda e: (_sort_day(e), e.change, e.relationship.key))
     return entries
 
 

@@ -6,7 +6,7 @@ import asyncio
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
@@ -74,3 +74,21 @@ def seeded(store: Connection) -> Connection:
     """The store with the curated seed graph loaded."""
     run_db(store, load_seeds)
     return store
+
+
+def gql(client: TestClient, query: str, **variables: object) -> dict[str, Any]:
+    """POST a query through the real HTTP app; fail on any GraphQL error."""
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    assert response.status_code == 200
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def gql_error(client: TestClient, query: str, **variables: object) -> dict[str, Any]:
+    """The first error of a query that must fail."""
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    assert body.get("errors"), body
+    error: dict[str, Any] = body["errors"][0]
+    return error

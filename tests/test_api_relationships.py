@@ -1,0 +1,173 @@
+"""Relationship questions on the seed graph, with the answers the documents give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.conftest import gql, gql_error
+
+PARTNERS = """
+query($key: String!, $via: [Via!], $asOf: Date, $between: DateRange, $first: Int, $after: String) {
+  partners(key: $key, via: $via, asOf: $asOf, between: $between, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node { key }
+      since { text precision }
+      links { via through { key } relationships { kind validity { start { text } } sources { key file } } }
+    }
+  }
+}
+"""
+
+
+def partner_keys(data: dict[str, Any]) -> list[str]:
+    return [e["node"]["key"] for e in data["partners"]["edges"]]
+
+
+def test_estonian_ministries_cooperate_with_each_other_since_the_2008_agreement(client: TestClient) -> None:
+    data = gql(client, PARTNERS, key="ee-ministry-of-education-and-research")
+    assert partner_keys(data) == ["ee-ministry-of-social-affairs"]
+    [edge] = data["partners"]["edges"]
+    assert edge["since"] == {"text": "2008-03-12", "precision": "DAY"}
+    vias = sorted(link["via"] for link in edge["links"])
+    assert vias == ["AGREEMENT", "DIRECT"]
+    agreement = next(link for link in edge["links"] if link["via"] == "AGREEMENT")
+    assert agreement["through"] == {"key": "ee-agreement-education-social-affairs-2008"}
+    for link in edge["links"]:
+        for rel in link["relationships"]:
+            assert rel["sources"] == [{"key": "src-000", "file": "000_d840e59b7b29eb0c.txt"}]
+    # The other way round gives the same partnership.
+    back = gql(client, PARTNERS, key="ee-ministry-of-social-affairs")
+    assert partner_keys(back) == ["ee-ministry-of-education-and-research"]
+
+
+def test_partners_respect_dates(client: TestClient) -> None:
+    before = gql(client, PARTNERS, key="ee-ministry-of-education-and-research", asOf="2008-01-01")
+    assert before["partners"]["totalCount"] == 0
+    after = gql(client, PARTNERS, key="ee-ministry-of-education-and-research", asOf="2010-06-01")
+    assert after["partners"]["totalCount"] == 1
+    # VIAA's project links: 2016-Q4..2020-12 (one source) and 2017..2022 (the other).
+    in_2021 = gql(client, PARTNERS, key="lv-viaa", via=["PROJECT"], asOf="2021-06-01")
+    vias = {
+        r["validity"]["start"]["text"]
+        for e in in_2021["partners"]["edges"]
+        for link in e["links"]
+        for r in link["relationships"]
+        if r["kind"] in ("IMPLEMENTS", "SUBMITS")
+    }
+    assert vias == {"2017"}, "only the 2017-2022 claim still holds in 2021"
+
+
+def test_partners_through_shared_projects_and_events(client: TestClient) -> None:
+    county = gql(client, PARTNERS, key="lv-jelgava-county-municipality")
+    assert sorted(partner_keys(county)) == [
+        "lv-jelgava-city",
+        "lv-teacher-career-counsellor-network",
+        "lv-viaa",
+    ]
+    for edge in county["partners"]["edges"]:
+        assert {link["via"] for link in edge["links"]} == {"PROJECT"}
+    speakers = gql(client, PARTNERS, key="lv-university-of-latvia", via=["EVENT"])
+    assert {"lv-viaa", "lv-dita-traidas", "lv-inta-asare"} <= set(partner_keys(speakers))
+
+
+def test_partners_page(client: TestClient) -> None:
+    everything = partner_keys(gql(client, PARTNERS, key="lv-viaa", first=100))
+    first = gql(client, PARTNERS, key="lv-viaa", first=2)["partners"]
+    assert first["totalCount"] == len(everything) > 2
+    rest = gql(client, PARTNERS, key="lv-viaa", first=100, after=first["pageInfo"]["endCursor"])
+    assert [e["node"]["key"] for e in first["edges"]] + partner_keys(rest) == everything
+
+
+PATHS = """
+query($from: String!, $to: String!, $max: Int!) {
+  paths(from: $from, to: $to, maxLength: $max, first: 5) {
+    length nodes { key } hops { from { key } to { key } relationship { kind role sources { key } } }
+  }
+}
+"""
+
+
+def test_how_a_latvian_municipality_is_connected_to_the_agency(client: TestClient) -> None:
+    city = gql(client, PATHS, **{"from": "lv-jelgava-city", "to": "lv-viaa", "max": 4})["paths"]
+    assert [p["length"] for p in city] == [1]
+    assert city[0]["hops"][0]["relationship"]["kind"] == "COOPERATES_WITH"
+    assert city[0]["hops"][0]["relationship"]["sources"] == [{"key": "src-004"}]
+    county = gql(client, PATHS, **{"from": "lv-jelgava-county-municipality", "to": "lv-viaa", "max": 4})[
+        "paths"
+    ]
+    assert {p["length"] for p in county} == {2}
+    assert {tuple(n["key"] for n in p["nodes"]) for p in county} == {
+        ("lv-jelgava-county-municipality", "lv-project-career-support-8-3-5-0-16-i-001", "lv-viaa")
+    }
+    # Two stated relationships join VIAA to the project (implements, submits): two shortest paths.
+    assert sorted(p["hops"][1]["relationship"]["kind"] for p in county) == ["IMPLEMENTS", "SUBMITS"]
+
+
+def test_no_path_within_the_bound_is_an_empty_list(client: TestClient) -> None:
+    assert gql(client, PATHS, **{"from": "fi-careeria", "to": "lv-viaa", "max": 6})["paths"] == []
+
+
+def test_path_arguments_are_checked(client: TestClient) -> None:
+    too_long = gql_error(client, PATHS, **{"from": "fi-careeria", "to": "lv-viaa", "max": 7})
+    assert too_long["extensions"] == {"code": "BAD_USER_INPUT", "argument": "maxLength"}
+    unknown = gql_error(client, PATHS, **{"from": "fi-careeria", "to": "lv-nobody", "max": 3})
+    assert unknown["extensions"] == {"code": "NOT_FOUND", "argument": "to"}
+
+
+COMMON = """
+query($keys: [String!]!) {
+  commonPartners(keys: $keys) { node { key } connections { key links { via through { key } } } }
+}
+"""
+
+
+def test_common_partners(client: TestClient) -> None:
+    found = gql(client, COMMON, keys=["lv-viaa", "lv-jelgava-city"])["commonPartners"]
+    assert sorted(c["node"]["key"] for c in found) == [
+        "lv-jelgava-county-municipality",
+        "lv-teacher-career-counsellor-network",
+    ]
+    for common in found:
+        assert {c["key"] for c in common["connections"]} == {"lv-viaa", "lv-jelgava-city"}
+    error = gql_error(client, COMMON, keys=["lv-viaa"])
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "keys"}
+
+
+RELATIONSHIPS = """
+query($key: String!, $kinds: [RelationKind!]) {
+  entity(key: $key) {
+    relationships(kinds: $kinds, first: 50) {
+      totalCount edges { outgoing other { key kind } node { kind role sources { key } } }
+    }
+  }
+}
+"""
+
+
+def test_what_a_finnish_vocational_college_takes_part_in(client: TestClient) -> None:
+    rels = gql(client, RELATIONSHIPS, key="fi-careeria", kinds=["PARTICIPATES_IN", "HOSTS"])
+    edges = rels["entity"]["relationships"]["edges"]
+    assert {(e["node"]["kind"], e["other"]["key"]) for e in edges} == {
+        ("PARTICIPATES_IN", "fi-parasta-palvelua"),
+        ("HOSTS", "fi-tempaa-muut-mukaan-2019"),
+    }
+    assert all(e["outgoing"] and e["node"]["sources"] == [{"key": "src-002"}] for e in edges)
+    assert rels["entity"]["relationships"]["totalCount"] == 2
+
+
+def test_inverted_period_is_rejected(client: TestClient) -> None:
+    error = gql_error(client, PARTNERS, key="lv-viaa", between={"start": "2020-01-01", "end": "2019-01-01"})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "between"}
+
+
+def test_unknown_kind_is_bad_input_naming_the_argument(client: TestClient) -> None:
+    literal = gql_error(client, '{ search(text: "viaa", kinds: [GALAXY]) { totalCount } }')
+    assert literal["extensions"] == {"code": "BAD_USER_INPUT", "argument": "kinds"}
+    variable = gql_error(
+        client, 'query($k: [Kind!]) { search(text: "viaa", kinds: $k) { totalCount } }', k=["GALAXY"]
+    )
+    assert variable["extensions"]["code"] == "BAD_USER_INPUT"
