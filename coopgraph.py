@@ -124,6 +124,26 @@ async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False)
         await db.close()
 
 
+async def _synth(conn: Connection, actors: int, seed: int, remove_only: bool) -> None:
+    from graph import synth
+
+    db = open_database(conn)
+    try:
+        await apply_schema(db)
+        if remove_only:
+            log.info("removed %d synthetic nodes", await synth.remove(db))
+        else:
+            report = await synth.generate(db, actors, seed, progress=log.info)
+            log.info(
+                "synthetic: %d nodes, %d relationships in %.1f s",
+                report.node_total,
+                report.relationship_total,
+                report.seconds,
+            )
+    finally:
+        await db.close()
+
+
 def _raise_on_sigterm() -> None:
     def handler(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -174,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--workers", type=int)
     load_cmd = commands.add_parser("load", help="(re)load the curated seed graph in one transaction")
     load_cmd.add_argument("--reset", action="store_true", help="first delete everything, synthetic data too")
+    synth_cmd = commands.add_parser("synth", help="write (or --remove) a synthetic network for load testing")
+    synth_cmd.add_argument("--actors", type=int, default=10_000)
+    synth_cmd.add_argument("--seed", type=int, default=1)
+    synth_cmd.add_argument("--remove", action="store_true", help="delete all synthetic data and exit")
     export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export_cmd.add_argument("path", nargs="?", default="schema.graphql")
     args = parser.parse_args(argv)
@@ -196,7 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "load":
             with store_connection(settings) as conn:
                 asyncio.run(_prepare(conn, load=True, reset=args.reset))
-    except (ConfigError, StoreError, SeedError) as exc:
+        elif args.command == "synth":
+            with store_connection(settings) as conn:
+                asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
+    except (ConfigError, StoreError, SeedError, ValueError) as exc:
         print(f"coopgraph: {exc}", file=sys.stderr)
         return 2
     return 0
