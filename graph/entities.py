@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from graph.cypher import entities as cypher
 from graph.database import Database
 from graph.records import EntityRecord, SourceRecord, native_map
+from graph.text import lookup_term, search_terms
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,28 @@ async def count_entities(db: Database, where: EntityFilter) -> int:
 async def search_entities(
     db: Database, text: str, kinds: list[str] | None, countries: list[str] | None, skip: int, limit: int
 ) -> list[tuple[EntityRecord, int]]:
-    params = {"text": text, "kinds": kinds, "countries": countries, "skip": skip, "limit": limit}
-    rows = await db.read(cypher.SEARCH, params)
+    """Entities with a name or alias containing `text` (already folded) at a word start."""
+    term = lookup_term(text)
+    params = {
+        "text": text,
+        "term": term,
+        "kinds": kinds,
+        "countries": countries,
+        "skip": skip,
+        "limit": limit,
+    }
+    rows = await db.read(cypher.SEARCH if term else cypher.SEARCH_SCAN, params)
     return [(EntityRecord.from_props(row["n"]), int(row["rank"])) for row in rows]
 
 
 async def count_search(db: Database, text: str, kinds: list[str] | None, countries: list[str] | None) -> int:
-    rows = await db.read(cypher.SEARCH_COUNT, {"text": text, "kinds": kinds, "countries": countries})
+    term = lookup_term(text)
+    params = {"text": text, "term": term, "kinds": kinds, "countries": countries}
+    rows = await db.read(cypher.SEARCH_COUNT if term else cypher.SEARCH_SCAN_COUNT, params)
     return int(rows[0]["total"])
+
+
+def term_rows(entities: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Distinct search terms and, per entity, the terms that name it (for LINK_* statements)."""
+    rows = [{"id": e["id"], "terms": search_terms(e["search_names"])} for e in entities]
+    return sorted({t for row in rows for t in row["terms"]}), rows

@@ -7,9 +7,10 @@ from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
+from graph.cypher import entities, meta
 from graph.cypher import load as cypher
-from graph.cypher import meta
 from graph.database import Database
+from graph.entities import term_rows
 from graph.seed_files import SeedGraph, read_seed_graph
 
 
@@ -31,9 +32,13 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     await _run(tx, cypher.CREATE_SOURCES, seed.sources)
     for kind, rows in sorted(seed.entities_by_kind().items()):
         await _run(tx, cypher.CREATE_ENTITIES[kind], rows)
+    terms, names = term_rows(seed.entities.values())
+    await (await tx.run(entities.LINK_TERMS, terms=terms)).consume()
+    await _run(tx, entities.LINK_NAMES, names)
     for kind, rows in sorted(seed.relations_by_type().items()):
         await _run(tx, cypher.CREATE_RELATIONS[kind], rows)
     await _run(tx, cypher.LINK_PUBLISHERS, seed.publishers)
+    await (await tx.run(entities.DELETE_ORPHAN_TERMS)).consume()
     result = await tx.run(meta.SET_CURATED_VERSION, version=seed.fingerprint())
     await result.consume()
 

@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, cast
 
+from graph.cypher import entities as entities_cypher
 from graph.cypher import synth as cypher
 from graph.database import Database
 from graph.dates import parse_fuzzy_date
+from graph.entities import term_rows
 from graph.networks import set_synthetic_version
 from graph.ontology import ACTOR_KINDS
 from graph.text import fold
@@ -758,13 +760,17 @@ async def generate(
             "load and query testing. Every node and relationship it sources is marked synthetic.",
         },
     )
+    names: list[Row] = []
     for kind in NODE_ORDER:
         rows = itertools.chain.from_iterable(_node_rows(seed, c, kind) for c in countries)
         created = 0
         while batch := list(itertools.islice(rows, batch_size)):
             created += await _write_batch(db, cypher.CREATE_NODES[kind], batch)
+            names += term_rows(batch)[1]
         report.nodes[kind] = created
         _say(progress, f"{kind}: {created} nodes ({time.perf_counter() - started:.1f} s)")
+    await _link_terms(db, names, batch_size)
+    _say(progress, f"search terms linked ({time.perf_counter() - started:.1f} s)")
 
     # Rows of each relation are batched separately (one statement per type); a part's rows
     # arrive mixed, so a small buffer per relation holds them until a batch is full.
@@ -799,6 +805,15 @@ async def generate(
     return report
 
 
+async def _link_terms(db: Database, names: list[Row], batch_size: int) -> None:
+    """Search terms for the new nodes: each distinct word once, then its links, in batches."""
+    terms = sorted({t for row in names for t in row["terms"]})
+    for i in range(0, len(terms), batch_size):
+        await db.write(entities_cypher.LINK_TERMS, {"terms": terms[i : i + batch_size]})
+    for i in range(0, len(names), batch_size):
+        await db.write(entities_cypher.LINK_NAMES, {"rows": names[i : i + batch_size]})
+
+
 async def remove(db: Database, *, batch_size: int = DELETE_BATCH) -> int:
     """Delete every synthetic node (and so its relationships), a batch per transaction.
 
@@ -810,6 +825,7 @@ async def remove(db: Database, *, batch_size: int = DELETE_BATCH) -> int:
         deleted = int(rows[0]["deleted"]) if rows else 0
         removed += deleted
         if deleted == 0:
+            await db.write(entities_cypher.DELETE_ORPHAN_TERMS)
             await set_synthetic_version(db, None)
             return removed
 

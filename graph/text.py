@@ -15,3 +15,14 @@ def fold(text: str) -> str:
     # Punctuation separates words, so "(VIAA)" and "8.3.5.0/16" match "viaa" and "8 3 5".
     spaced = "".join(ch if ch.isalnum() else " " for ch in stripped)
     return " ".join(spaced.split())
+
+
+def search_terms(names: list[str]) -> list[str]:
+    """The distinct words of folded names that search looks up by prefix (single letters excluded)."""
+    return sorted({word for name in names for word in name.split() if len(word) > 1})
+
+
+def lookup_term(folded_query: str) -> str | None:
+    """The query word that narrows a search most: the longest one; None if all are single letters."""
+    words = [w for w in folded_query.split() if len(w) > 1]
+    return max(words, key=len) if words else None

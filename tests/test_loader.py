@@ -14,9 +14,11 @@ from graph.loader import load_seeds
 from graph.seed_files import SEED_DIR, SeedError, read_seed_graph
 from tests.conftest import run_db
 
-SNAPSHOT_NODES = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id"
+SNAPSHOT_NODES = (
+    "MATCH (n) RETURN coalesce(n.id, n.text) AS id, labels(n) AS labels, properties(n) AS props ORDER BY id"
+)
 SNAPSHOT_RELS = (
-    "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props "
+    "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.text) AS a, type(r) AS t, b.id AS b, properties(r) AS props "
     "ORDER BY a, t, b, props.id"
 )
 

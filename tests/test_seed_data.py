@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from graph.database import Connection, Database
+from graph.seed_files import read_seed_graph
+from graph.text import search_terms
 from tests.conftest import run_db
 
 SEED_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "seed-documents"
@@ -37,6 +39,14 @@ def relation(conn: Connection, rel_type: str, start: str, end: str) -> list[dict
         t=rel_type,
     )
     return [r["p"] for r in rows]
+
+
+def _names_links() -> int:
+    """Search-term links: one per distinct word of each entity's names (an index, not a fact)."""
+    return sum(len(search_terms(e["search_names"])) for e in read_seed_graph().entities.values())
+
+
+NAMES_LINKS = _names_links()
 
 
 def test_counts_per_kind_and_type(seeded: Connection) -> None:
@@ -79,15 +89,21 @@ def test_counts_per_kind_and_type(seeded: Connection) -> None:
         "REFERS_TO": 1,
         "DISTINCT_FROM": 1,
         "PUBLISHED_BY": 3,
+        "NAMES": NAMES_LINKS,
     }
     assert query(seeded, "MATCH (s:Source) RETURN count(s) AS n") == [{"n": 5}]
 
 
 def test_ids_are_unique_and_every_fact_has_a_source(seeded: Connection) -> None:
-    assert query(seeded, "MATCH (n) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id") == []
+    assert (
+        query(seeded, "MATCH (n) WHERE n.id IS NOT NULL WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id")
+        == []
+    )
+    # Every relationship states a fact with its source, except the search index's NAMES links.
     unsourced = query(
         seeded,
-        "MATCH (a)-[r]->(b) WHERE r.sources IS NULL OR size(r.sources) = 0 RETURN a.id, type(r), b.id",
+        "MATCH (a)-[r]->(b) WHERE type(r) <> 'NAMES' AND (r.sources IS NULL OR size(r.sources) = 0) "
+        "RETURN a.id, type(r), b.id",
     )
     assert unsourced == []
     assert query(seeded, "MATCH (n:Entity) WHERE size(n.sources) = 0 RETURN n.id") == []

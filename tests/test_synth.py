@@ -35,8 +35,10 @@ CURATED = (
     "RETURN count(n) AS nodes, sum(COUNT { (n)-[]-() }) AS links, collect(n.id) AS ids"
 )
 CURATED_RELS = "MATCH ()-[r]->() WHERE r.curated = true RETURN count(r) AS count"
+# Search terms (:Term, linked by NAMES) are a shared index, not data: they are not counted.
 MIXED = (
-    "MATCH (a)-[r]-(b) WHERE a.synthetic = true AND (b.synthetic IS NULL OR b.synthetic <> true) "
+    "MATCH (a)-[r]-(b) WHERE a.synthetic = true AND type(r) <> 'NAMES' "
+    "AND (b.synthetic IS NULL OR b.synthetic <> true) "
     "RETURN count(r) AS count"
 )
 

@@ -47,18 +47,37 @@ LIST_ENTITIES: Final[dict[str, str]] = {
 
 COUNT_ENTITIES: Final = f"MATCH (n:Entity) WHERE {_FILTER} RETURN count(n) AS total"
 
-# Folded names are matched with CONTAINS: Neo4j's full-text index cannot be created through
-# Cypher on the embedded store, and this form runs on both engines (DESIGN-NOTES §2.1).
-_SEARCH_MATCH: Final = (
-    "MATCH (n:Entity) WHERE n.search_key CONTAINS $text "
+# Search is by word prefix: every entity's folded name words are :Term nodes (unique, range
+# indexed) linked to it by NAMES. STARTS WITH on the indexed term is a seek on both engines;
+# a CONTAINS over every entity would scan the graph, and Neo4j's full-text index cannot be
+# created through Cypher on the embedded store (DESIGN-NOTES §2.1).
+_CANDIDATES: Final = (
+    "MATCH (t:Term) WHERE t.text STARTS WITH $term "
+    "MATCH (t)-[:NAMES]->(n:Entity) WITH DISTINCT n "
+    "WHERE (' ' + n.search_key) CONTAINS (' ' + $text) "
     "AND ($kinds IS NULL OR n.kind IN $kinds) AND ($countries IS NULL OR n.country IN $countries) "
 )
 
-SEARCH: Final = (
-    _SEARCH_MATCH + "WITH n, CASE WHEN $text IN n.search_names THEN 0 "
-    "WHEN any(s IN n.search_names WHERE s STARTS WITH $text) THEN 1 "
-    "WHEN any(s IN n.search_names WHERE s CONTAINS ' ' + $text) THEN 2 ELSE 3 END AS rank "
+_RANKED: Final = (
+    "WITH n, CASE WHEN $text IN n.search_names THEN 0 "
+    "WHEN any(s IN n.search_names WHERE s STARTS WITH $text) THEN 1 ELSE 2 END AS rank "
     "RETURN properties(n) AS n, rank ORDER BY rank, size(n.name), n.name, n.id SKIP $skip LIMIT $limit"
 )
 
-SEARCH_COUNT: Final = _SEARCH_MATCH + "RETURN count(n) AS total"
+SEARCH: Final = _CANDIDATES + _RANKED
+SEARCH_COUNT: Final = _CANDIDATES + "RETURN count(n) AS total"
+
+# Queries made only of single letters or digits ("8 3"): no term to seek, so scan.
+_SCAN: Final = (
+    "MATCH (n:Entity) WHERE (' ' + n.search_key) CONTAINS (' ' + $text) "
+    "AND ($kinds IS NULL OR n.kind IN $kinds) AND ($countries IS NULL OR n.country IN $countries) "
+)
+SEARCH_SCAN: Final = _SCAN + _RANKED
+SEARCH_SCAN_COUNT: Final = _SCAN + "RETURN count(n) AS total"
+
+LINK_TERMS: Final = "UNWIND $terms AS term MERGE (:Term {text: term})"
+LINK_NAMES: Final = (
+    "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) "
+    "UNWIND row.terms AS term MATCH (t:Term {text: term}) CREATE (t)-[:NAMES]->(n)"
+)
+DELETE_ORPHAN_TERMS: Final = "MATCH (t:Term) WHERE NOT EXISTS { (t)-[:NAMES]->() } DELETE t"

@@ -25,9 +25,9 @@ def rel_map(var: str) -> str:
     return f"{{r: properties({var}), type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
 
 
-# Relationship types that never connect two things in the world: provenance, and the
-# explicit statement that two similar names are different entities.
-NOT_CONNECTING: Final = "['PUBLISHED_BY', 'DISTINCT_FROM']"
+# Relationship types that never connect two things in the world: provenance, the explicit
+# statement that two similar names are different entities, and the search terms' links.
+NOT_CONNECTING: Final = "['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES']"
 
 # Nodes through which two actors are connected without a direct relationship.
 INTERMEDIARY_KINDS: Final = "['project', 'council', 'event', 'agreement']"

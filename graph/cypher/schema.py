@@ -7,7 +7,7 @@ from typing import Final, LiteralString
 SETUP: Final[tuple[LiteralString, ...]] = (
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
-    "CREATE INDEX entity_search_key IF NOT EXISTS FOR (n:Entity) ON (n.search_key)",
+    "CREATE CONSTRAINT term_text IF NOT EXISTS FOR (t:Term) REQUIRE t.text IS UNIQUE",
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )
