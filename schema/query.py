@@ -76,7 +76,7 @@ class SearchEdge:
     cursor: str
     node: Entity
     rank: int = strawberry.field(
-        description="0 exact name, 1 name starts with, 2 a word starts with, 3 contains."
+        description="0: a name is exactly the text; 1: a name starts with it; 2: a later word does."
     )
 
 
@@ -169,7 +169,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Find entities by any of their names or aliases, ignoring case and accents."
+        description="Find entities by the start of any word of their names, aliases or codes, "
+        "ignoring case and accents."
     )
     async def search(
         self,
