@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,7 +126,8 @@ async def brokers(
         rows = await store.adjacency(db, countries, synthetic, when)
         kind_of = {key: kind for key, kind, _ in rows}
         graph = undirected((key, other) for key, _, out in rows for other in out if other in kind_of)
-        measured = centrality(graph, kind_of)
+        # CPU-bound: off the event loop, so other requests keep being served meanwhile.
+        measured = await asyncio.to_thread(centrality, graph, kind_of)
         wanted = set(kinds) if kinds else ACTOR_KINDS
         ranked = sorted(
             (
