@@ -10,7 +10,7 @@ Every entry of LIMIT_EXTENSIONS is a class, so Strawberry makes a fresh instance
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
@@ -52,13 +52,25 @@ def _coded(rule: type[ASTValidationRule]) -> type[ValidationRule]:
     return CodedRule
 
 
+# Strawberry's limiters build a new rule class for every instance, that is for every request;
+# the validation cache is keyed by the rule classes, so it would never hit. The coded rules
+# are built once per process instead.
+_RULES: dict[str, list[type[ASTValidationRule]]] = {}
+
+
+def _once(name: str, rules: Sequence[type[ASTValidationRule]]) -> list[type[ASTValidationRule]]:
+    if name not in _RULES:
+        _RULES[name] = [_coded(rule) for rule in rules]
+    return _RULES[name]
+
+
 class DepthLimit(QueryDepthLimiter):
     """At most MAX_DEPTH levels of nested selections (introspection fields are not counted,
     as in Strawberry's limiter, so the playground's introspection query always passes)."""
 
     def __init__(self) -> None:
         super().__init__(max_depth=MAX_DEPTH)
-        self.validation_rules = [_coded(rule) for rule in self.validation_rules]
+        self.validation_rules = _once("depth", self.validation_rules)
 
 
 class AliasLimit(MaxAliasesLimiter):
@@ -66,7 +78,7 @@ class AliasLimit(MaxAliasesLimiter):
 
     def __init__(self) -> None:
         super().__init__(max_alias_count=MAX_ALIASES)
-        self.validation_rules = [_coded(rule) for rule in self.validation_rules]
+        self.validation_rules = _once("aliases", self.validation_rules)
 
 
 class TokenLimit(MaxTokensLimiter):
