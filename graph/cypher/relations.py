@@ -2,7 +2,7 @@
 
 from typing import Final
 
-from graph.cypher.fragments import INTERMEDIARY_KINDS, NOT_CONNECTING, rel_map, valid
+from graph.cypher.fragments import INTERMEDIARY_LABELS, NOT_CONNECTING, rel_map, valid
 from graph.ontology import RELATION_TYPES
 
 # Per entity, one page of its relationships; batched over many entities (a DataLoader).
@@ -22,39 +22,49 @@ RELATIONSHIP_COUNTS: Final = (
     f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} }} AS total"
 )
 
-# Who an actor is connected to, and through what: a direct relationship, or a shared
-# project, council or network, event, agreement, or funding.
-_CONNECTIONS: Final = (
-    "CALL (x) { "
-    "MATCH (x)-[r]-(y:Actor) "
-    f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
-    "RETURN y, 'DIRECT' AS via, null AS through, [r] AS rels "
-    "UNION ALL "
-    "MATCH (x)-[r1]-(m:Entity)-[r2]-(y:Actor) "
-    f"WHERE m.kind IN {INTERMEDIARY_KINDS} AND y <> x "
-    f"AND NOT type(r1) IN {NOT_CONNECTING} AND NOT type(r2) IN {NOT_CONNECTING} "
-    f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
-    "RETURN y, CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
-    "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
-    "} "
-    "WITH x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
-    "AND ($types IS NULL OR all(rel IN rels WHERE type(rel) IN $types)) "
-)
 
+# Who an actor is connected to, and through what: a direct relationship, or a shared
+# project, council or network, event, agreement, or funding. `ends` is the pattern for the
+# partner: any actor, or (when the partner is already bound) that one.
+def _connections(scope: str, partner: str, carried: str) -> str:
+    return (
+        f"CALL ({scope}) {{ "
+        f"MATCH (x)-[r]-({partner}) "
+        f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
+        "RETURN y, 'DIRECT' AS via, null AS through, [r] AS rels "
+        "UNION ALL "
+        f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS})-[r2]-({partner}) "
+        "WHERE y <> x "
+        f"AND NOT type(r1) IN {NOT_CONNECTING} AND NOT type(r2) IN {NOT_CONNECTING} "
+        f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
+        "RETURN y, CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
+        "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
+        "} "
+        f"WITH {carried}x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
+        "AND ($types IS NULL OR all(rel IN rels WHERE type(rel) IN $types)) "
+    )
+
+
+_LINKS: Final = f"collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}})"
+
+# Two passes: rank every partner by how many links it has (counting only, which is cheap),
+# then describe the links of the page's partners alone.
 PARTNERS: Final = (
     "MATCH (x:Entity {id: $key}) "
-    + _CONNECTIONS
-    + f"WITH y, collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}}) AS links "
-    "ORDER BY size(links) DESC, y.name, y.id "
-    "WITH collect({partner: properties(y), links: links}) AS found "
-    "RETURN size(found) AS total, found[$skip..($skip + $limit)] AS page"
+    + _connections("x", "y:Actor", "")
+    + "WITH x, y, count(*) AS strength ORDER BY strength DESC, y.name, y.id "
+    "WITH x, collect(y) AS ranked "
+    "WITH x, size(ranked) AS total, ranked[$skip..($skip + $limit)] AS page "
+    "UNWIND page AS y " + _connections("x, y", "y", "total, ") + f"WITH total, y, {_LINKS} AS links "
+    "WITH total, collect({partner: properties(y), links: links}) AS page "
+    "RETURN total, page"
 )
 
 COMMON_PARTNERS: Final = (
     "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
-    + _CONNECTIONS
+    + _connections("x", "y:Actor", "")
     + "WITH x, y, via, through, rels WHERE NOT y.id IN $keys "
-    f"WITH y, x, collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}}) AS links "
+    f"WITH y, x, {_LINKS} AS links "
     "WITH y, collect({of: x.id, links: links}) AS per_actor "
     "WHERE size(per_actor) = size($keys) "
     "RETURN properties(y) AS partner, per_actor "
