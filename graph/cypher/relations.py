@@ -24,20 +24,22 @@ RELATIONSHIP_COUNTS: Final = (
 
 
 # Who an actor is connected to, and through what: a direct relationship, or a shared
-# project, council or network, event, agreement, or funding. `ends` is the pattern for the
-# partner: any actor, or (when the partner is already bound) that one.
+# project, council or network, event, agreement, or funding. `partner` is the pattern for
+# the other end: any actor, or (when `y` is already bound) that one.
 def _connections(scope: str, partner: str, carried: str) -> str:
+    # A subquery may not return a variable it imported (Neo4j rejects it; ArcadeDB does not).
+    y = "" if partner == "y" else "y, "
     return (
         f"CALL ({scope}) {{ "
         f"MATCH (x)-[r]-({partner}) "
         f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
-        "RETURN y, 'DIRECT' AS via, null AS through, [r] AS rels "
+        f"RETURN {y}'DIRECT' AS via, null AS through, [r] AS rels "
         "UNION ALL "
         f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS})-[r2]-({partner}) "
         "WHERE y <> x "
         f"AND NOT type(r1) IN {NOT_CONNECTING} AND NOT type(r2) IN {NOT_CONNECTING} "
         f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
-        "RETURN y, CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
+        f"RETURN {y}CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
         "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
         "} "
         f"WITH {carried}x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
