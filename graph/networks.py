@@ -97,16 +97,22 @@ async def filtered_nodes(
     return nodes[:max_nodes], len(nodes) > max_nodes
 
 
+_EDGE_FIELDS = ("id", "from", "to", "type", "kind", "role", "start", "end", "sources")
+
+
 async def subgraph(db: Database, nodes: list[EntityRecord], when: TimeFilter, truncated: bool) -> Subgraph:
     keys = [n.key for n in nodes]
-    rels = await db.read(cypher.EDGES_AMONG, {"keys": keys, **when.params()})
-    degrees = await db.read(cypher.DEGREES, {"keys": keys})
-    return Subgraph(
-        nodes,
-        [RelationshipRecord.from_row(row["rel"]) for row in rels],
-        {row["key"]: int(row["degree"]) for row in degrees},
-        truncated,
-    )
+    params = {"keys": keys, "keyset": dict.fromkeys(keys, True), **when.params()}
+    [edges] = await db.read(cypher.EDGES_AMONG, params)
+    [degrees] = await db.read(cypher.DEGREES, {"keys": keys})
+    relationships = []
+    for edge in edges["edges"]:
+        row = dict(zip(_EDGE_FIELDS, edge, strict=True))
+        props = {k: row[k] for k in ("id", "kind", "role", "start", "end", "sources") if row[k] is not None}
+        relationships.append(
+            RelationshipRecord(str(row["id"]), str(row["type"]), row["from"], row["to"], props)
+        )
+    return Subgraph(nodes, relationships, {key: int(degree) for key, degree in degrees["degrees"]}, truncated)
 
 
 async def co_participation(
