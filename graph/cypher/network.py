@@ -77,7 +77,8 @@ TIMELINE: Final = (
 # Schools in scope: the school itself, or the schools located in a municipality or region.
 COVERAGE_SCHOOLS: Final = (
     "MATCH (x:Entity {id: $key}) "
-    "OPTIONAL MATCH (s:School)-[:LOCATED_IN*0..2]->(x) "
+    # Written from x outwards: the engine then expands from the one node instead of every school.
+    "OPTIONAL MATCH (x)<-[:LOCATED_IN*0..2]-(s:School) "
     "WITH DISTINCT s WHERE s IS NOT NULL "
     "OPTIONAL MATCH (c:Person)-[w:SERVES]->(s) "
     f"WHERE {valid('w')} "
@@ -92,7 +93,7 @@ COVERAGE_TARGETS: Final = (
     "CALL (x) { "
     "MATCH (x)-[:LOCATED_IN*0..2]->(a:Entity) RETURN a "
     "UNION "
-    "MATCH (a:Entity)-[:LOCATED_IN*1..2]->(x) RETURN a "
+    "MATCH (x)<-[:LOCATED_IN*1..2]-(a:Entity) RETURN a "
     "} "
     "MATCH (a)-[:PARTICIPATES_IN|IMPLEMENTS|SUBMITS|COORDINATES]->(p:Project)"
     "-[:SETS_TARGET]->(t:Target {metric: 'students_per_counsellor'}) "
