@@ -30,14 +30,6 @@ class Subgraph:
 
 
 @dataclass(frozen=True)
-class CoParticipationRow:
-    a: str
-    b: str
-    weight: int
-    shared: list[str]
-
-
-@dataclass(frozen=True)
 class SchoolCoverageRow:
     school: str
     name: str
@@ -115,25 +107,23 @@ async def subgraph(db: Database, nodes: list[EntityRecord], when: TimeFilter, tr
     return Subgraph(nodes, relationships, {key: int(degree) for key, degree in degrees["degrees"]}, truncated)
 
 
-async def co_participation(
+async def co_participation_groups(
     db: Database,
     via: Sequence[str],
     countries: list[str] | None,
     kinds: list[str] | None,
     when: TimeFilter,
-    min_shared: int,
-    limit: int,
-) -> list[CoParticipationRow]:
+    max_group: int,
+) -> list[tuple[str, list[str]]]:
     params = {
         "via": list(via),
         "countries": countries,
         "kinds": kinds,
-        "min_shared": min_shared,
-        "limit": limit,
+        "max_group": max_group,
         **when.params(),
     }
-    rows = await db.read(cypher.CO_PARTICIPATION, params)
-    return [CoParticipationRow(r["a"], r["b"], int(r["weight"]), list(r["shared"])) for r in rows]
+    [row] = await db.read(cypher.CO_PARTICIPATION_GROUPS, params)
+    return [(str(group), list(members)) for group, members in row["groups"]]
 
 
 async def adjacency(

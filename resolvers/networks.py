@@ -9,18 +9,20 @@ from datetime import date
 from graph import networks as store
 from graph.database import Database
 from graph.dates import FuzzyDate, parse_fuzzy_date
-from graph.networks import CoParticipationRow, NetworkFilter, SchoolCoverageRow, Subgraph
+from graph.networks import NetworkFilter, SchoolCoverageRow, Subgraph
 from graph.ontology import ACTOR_KINDS
 from graph.records import EntityRecord, RelationshipRecord
 from graph.relationships import TimeFilter
 from resolvers.arguments import bounded
 from resolvers.cache import VersionedCache
 from resolvers.centrality import centrality, undirected
+from resolvers.coparticipation import Pair, strongest_pairs
 from resolvers.entities import require
 from resolvers.errors import BadInput
 
 MAX_NETWORK_NODES = 500
 MAX_DEPTH = 3
+MAX_GROUP = 1000
 
 
 @dataclass(frozen=True)
@@ -93,17 +95,23 @@ async def co_participation(
     kinds: list[str] | None,
     when: TimeFilter,
     min_shared: int,
+    max_group: int,
     first: int,
-) -> list[CoParticipationRow]:
+) -> list[Pair]:
     bounded(min_shared, "minShared", 1, 1000)
+    bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
     bounded(first, "first", 1, 500)
     if not via:
         raise BadInput("`via` needs at least one kind of shared thing", argument="via")
     version = await store.graph_version(db)
-    key = ("co", tuple(sorted(via)), _t(countries), _t(kinds), when, min_shared, first)
-    return await cache.get(
-        key, version, lambda: store.co_participation(db, via, countries, kinds, when, min_shared, first)
-    )
+
+    async def compute() -> list[Pair]:
+        groups = await store.co_participation_groups(db, via, countries, kinds, when, max_group)
+        # CPU-bound counting: off the event loop.
+        return await asyncio.to_thread(strongest_pairs, groups, min_shared, first)
+
+    key = ("co", tuple(sorted(via)), _t(countries), _t(kinds), when, min_shared, max_group, first)
+    return await cache.get(key, version, compute)
 
 
 def _t(values: list[str] | None) -> tuple[str, ...] | None:

@@ -314,6 +314,13 @@ class Query:
         as_of: date | None = None,
         between: DateRange | None = None,
         min_shared: int = 1,
+        max_group_size: Annotated[
+            int,
+            strawberry.argument(
+                description="Leave out projects, councils and events with more members than this: "
+                "sharing a very large group says little about two members (at most 1000)."
+            ),
+        ] = 50,
         first: int = 50,
     ) -> list[CoParticipationPair]:
         shared = values(via) or ["project", "council"]
@@ -325,6 +332,7 @@ class Query:
             values(kinds),
             time_filter(as_of, *_range(between)),
             min_shared,
+            max_group_size,
             first,
         )
         return [

@@ -37,16 +37,18 @@ DEGREES: Final = (
     f"WHERE NOT type(r) IN {NOT_CONNECTING} }}]) AS degrees"
 )
 
-CO_PARTICIPATION: Final = (
-    f"MATCH (a:Actor)-[r1]->(m:Entity)<-[r2]-(b:Actor) "
-    f"WHERE type(r1) IN {PARTICIPATION_TYPES} AND type(r2) IN {PARTICIPATION_TYPES} "
-    "AND m.kind IN $via AND a.id < b.id "
-    "AND ($countries IS NULL OR (a.country IN $countries AND b.country IN $countries)) "
-    "AND ($kinds IS NULL OR (a.kind IN $kinds AND b.kind IN $kinds)) "
-    f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
-    "WITH a, b, collect(DISTINCT m.id) AS shared WHERE size(shared) >= $min_shared "
-    "RETURN a.id AS a, b.id AS b, size(shared) AS weight, shared[..20] AS shared "
-    "ORDER BY weight DESC, a, b LIMIT $limit"
+# The groups (projects, councils, events) behind co-participation, each with its members,
+# as one columnar row; pairs are counted by the caller. Groups with more than $max_group
+# members are left out: membership in a network of a thousand is no tie between two of its
+# members, and its half a million pairs would swamp the answer.
+CO_PARTICIPATION_GROUPS: Final = (
+    "MATCH (m:Project|Council|Event) WHERE m.kind IN $via "
+    f"AND ($countries IS NULL OR m.country IN $countries) AND {valid('m')} "
+    "MATCH (a:Actor)-[r]->(m) "
+    f"WHERE type(r) IN {PARTICIPATION_TYPES} AND {valid('r')} "
+    "AND ($countries IS NULL OR a.country IN $countries) AND ($kinds IS NULL OR a.kind IN $kinds) "
+    "WITH m, collect(DISTINCT a.id) AS members WHERE size(members) >= 2 AND size(members) <= $max_group "
+    "RETURN collect([m.id, members]) AS groups"
 )
 
 # The filtered network as adjacency lists: one row per node keeps the driver's decoding
