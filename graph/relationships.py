@@ -72,6 +72,14 @@ async def relationships_of(
     return found
 
 
+async def relationship_by_ends(
+    db: Database, from_key: str, to_key: str, key: str
+) -> RelationshipRecord | None:
+    params = {"from_key": from_key, "to_key": to_key, "key": key}
+    rows = await db.read(cypher.RELATIONSHIP_BY_ENDS, params)
+    return RelationshipRecord.from_row(rows[0]["rel"]) if rows else None
+
+
 async def relationship_counts(
     db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter
 ) -> dict[str, int]:

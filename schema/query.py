@@ -10,6 +10,7 @@ import strawberry
 from graph.entities import EntityFilter as EntityFilterRecord
 from graph.networks import NetworkFilter as NetworkFilterRecord
 from graph.records import Page
+from graph.relationships import relationship_by_ends
 from resolvers import entities, networks, relationships
 from resolvers.arguments import time_filter
 from resolvers.entities import SORT_FIELDS
@@ -17,7 +18,7 @@ from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
 from schema.context import Info
-from schema.types.common import DateRange, PageInfo, parse_global_id
+from schema.types.common import DateRange, PageInfo, page_info, parse_global_id
 from schema.types.entities import Entity, Node, Source, to_entity
 from schema.types.enums import Country, EntitySort, Kind, RelationKind, SharedKind, SortDirection, Via, values
 from schema.types.networks import (
@@ -88,13 +89,7 @@ class SearchConnection:
 
 
 def _page_info(page: Page) -> PageInfo:
-    count = len(page.items)
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=page.offset > 0,
-        start_cursor=encode_cursor(page.offset) if count else None,
-        end_cursor=encode_cursor(page.offset + count - 1) if count else None,
-    )
+    return page_info(page.offset, len(page.items), page.has_next)
 
 
 def _wants_total(info: Info) -> bool:
@@ -120,6 +115,11 @@ class Query:
             source = await info.context.loaders.source.load(parsed[1])
             if source is not None:
                 return Source.from_record(source)
+        if parsed is not None and parsed[0] == "Relationship" and parsed[1].count("\n") == 2:
+            from_key, to_key, key = parsed[1].split("\n")
+            found = await relationship_by_ends(info.context.db, from_key, to_key, key)
+            if found is not None:
+                return Relationship.from_record(found)
         raise NotFound(f"no node with id {id!r}", argument="id")
 
     @strawberry.field(description="One entity by its readable key, e.g. lv-viaa.")

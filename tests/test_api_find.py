@@ -149,3 +149,21 @@ def test_page_size_is_bounded_and_cursors_checked(client: TestClient) -> None:
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "first"}
     error = gql_error(client, LIST, after="not-a-cursor")
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+
+
+def test_node_refetches_relationships_and_sources(client: TestClient) -> None:
+    query = """
+    { entity(key: "fi-careeria") {
+        relationships(first: 1) { edges { node { id key kind sources { id key } } } } } }
+    """
+    [edge] = gql(client, query)["entity"]["relationships"]["edges"]
+    rel = edge["node"]
+    again = gql(
+        client, "query($id: ID!) { node(id: $id) { id ... on Relationship { key kind } } }", id=rel["id"]
+    )
+    assert again["node"] == {"id": rel["id"], "key": rel["key"], "kind": rel["kind"]}
+    source = rel["sources"][0]
+    found = gql(client, "query($id: ID!) { node(id: $id) { ... on Source { key } } }", id=source["id"])
+    assert found["node"] == {"key": source["key"]}
+    missing = gql_error(client, 'query { node(id: "bm90aGluZw==") { id } }')
+    assert missing["extensions"]["code"] == "NOT_FOUND"

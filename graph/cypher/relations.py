@@ -16,6 +16,13 @@ RELATIONSHIPS_OF: Final = (
     f"RETURN key, {rel_map('r')} AS rel"
 )
 
+# A relationship found again from its ends: relationship properties are not indexed, the
+# ends' ids are (the global id of a relationship carries all three).
+RELATIONSHIP_BY_ENDS: Final = (
+    "MATCH (a:Entity {id: $from_key})-[r]->(b:Entity {id: $to_key}) WHERE r.id = $key "
+    f"RETURN {rel_map('r')} AS rel"
+)
+
 RELATIONSHIP_COUNTS: Final = (
     "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
     "RETURN key, COUNT { MATCH (n)-[r]-(:Entity) "

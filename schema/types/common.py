@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from graph.dates import parse_fuzzy_date
+from resolvers.pagination import encode_cursor
 from schema.types.enums import DatePrecision
 
 
@@ -70,3 +71,13 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+def page_info(offset: int, count: int, has_next: bool) -> PageInfo:
+    """Relay page info for `count` items starting at `offset` (cursors are offsets)."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=offset > 0,
+        start_cursor=encode_cursor(offset) if count else None,
+        end_cursor=encode_cursor(offset + count - 1) if count else None,
+    )

@@ -9,10 +9,9 @@ import strawberry
 
 from graph.records import EntityRecord, SourceRecord
 from resolvers.arguments import time_filter
-from resolvers.errors import BadInput
-from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE, decode_cursor, encode_cursor
+from resolvers.pagination import DEFAULT_PAGE, encode_cursor, window
 from schema.context import Info
-from schema.types.common import DateRange, FuzzyDate, Identifier, PageInfo, global_id
+from schema.types.common import DateRange, FuzzyDate, Identifier, global_id, page_info
 from schema.types.enums import Country, Kind, RelationKind, values
 
 
@@ -95,10 +94,7 @@ class Entity(Node):
     ) -> RelationshipConnection:
         from schema.types.relationships import Relationship, RelationshipConnection, RelationshipEdge
 
-        limit = DEFAULT_PAGE if first is None else first
-        if not 1 <= limit <= MAX_PAGE:
-            raise BadInput(f"`first` must be between 1 and {MAX_PAGE}, got {limit}", argument="first")
-        skip = 0 if after is None else decode_cursor(after) + 1
+        skip, limit = window(first, after)
         when = time_filter(as_of, between.start if between else None, between.end if between else None)
         kind_values = tuple(values(kinds) or ()) or None
         loaders = info.context.loaders
@@ -111,12 +107,7 @@ class Entity(Node):
         ]
         return RelationshipConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(records) > limit,
-                has_previous_page=skip > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(skip, len(edges), len(records) > limit),
             count_loader=loaders.relationship_counts(kind_values, when),
             owner=self.key,
         )

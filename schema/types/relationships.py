@@ -59,7 +59,8 @@ class Relationship(Node):
     def from_record(cls, record: RelationshipRecord) -> Relationship:
         p = record.props
         return cls(
-            id=global_id("Relationship", record.key),
+            # The ends make the relationship findable again by node(id:) through their index.
+            id=global_id("Relationship", "\n".join((record.from_key, record.to_key, record.key))),
             key=record.key,
             kind=RelationKind(record.kind),
             role=p.get("role"),
