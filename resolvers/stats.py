@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from graph.database import Database
+from graph.networks import graph_version
 from graph.stats import GraphStats, graph_stats
+from resolvers.cache import VersionedCache
 
 
-async def resolve_graph_stats(db: Database) -> GraphStats:
-    return await graph_stats(db)
+async def resolve_graph_stats(db: Database, cache: VersionedCache) -> GraphStats:
+    """Whole-graph counts scan everything: computed once per data version."""
+    return await cache.get(("stats",), await graph_version(db), lambda: graph_stats(db))

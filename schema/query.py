@@ -104,7 +104,7 @@ def _range(between: DateRange | None) -> tuple[date | None, date | None]:
 class Query:
     @strawberry.field(description="Node and relationship counts of the whole graph.")
     async def graph_stats(self, info: Info) -> GraphStats:
-        return GraphStats.from_record(await resolve_graph_stats(info.context.db))
+        return GraphStats.from_record(await resolve_graph_stats(info.context.db, info.context.cache))
 
     @strawberry.field(description="Fetch anything by its global id (Relay).")
     async def node(self, info: Info, id: strawberry.ID) -> Node:
