@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint bench clean
 
 run: install
 	$(VENV)/bin/coopgraph serve
 
 test: install
 	$(PY) -m pytest
+
+# Not part of `make test`: minutes long, and it measures speed rather than checking behaviour.
+bench: install
+	$(VENV)/bin/coopgraph bench
 
 lint: install
 	$(VENV)/bin/ruff check .

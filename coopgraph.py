@@ -181,6 +181,12 @@ def export_schema(path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["bench"]:
+        # The benchmark has its own options (`coopgraph bench --help`).
+        from bench.run import main as bench_main
+
+        return bench_main(args_list[1:])
     parser = argparse.ArgumentParser(
         prog="coopgraph",
         description="GraphQL knowledge graph of cooperation in education and career guidance.",
@@ -198,9 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     synth_cmd.add_argument("--actors", type=int, default=10_000)
     synth_cmd.add_argument("--seed", type=int, default=1)
     synth_cmd.add_argument("--remove", action="store_true", help="delete all synthetic data and exit")
+    commands.add_parser("bench", help="benchmark the service on synthetic data (writes BENCHMARKS.md)")
     export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export_cmd.add_argument("path", nargs="?", default="schema.graphql")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if args.command == "export-schema":

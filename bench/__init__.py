@@ -1,0 +1,1 @@
+"""Benchmarks of the coopgraph service: latency, raw-Cypher comparison, throughput, memory."""

@@ -1,0 +1,195 @@
+"""One client, sequential: each query of the mix over HTTP and as raw Cypher, interleaved."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from bench.measure import HttpClient, Stats, timed
+from bench.queries import (
+    MIX,
+    Query,
+    Recorder,
+    Samples,
+    Steps,
+    brokers_uncached,
+    capture,
+    co_participation_uncached,
+    pick_samples,
+    replay,
+    run,
+)
+from graph.cypher.stats import NODE_COUNT, RELATIONSHIP_COUNT
+from resolvers.networks import Brokers
+
+MAX_CONSECUTIVE_ERRORS = 3
+
+
+@dataclass
+class QueryResult:
+    name: str
+    api: Stats = field(default_factory=Stats)
+    raw: Stats = field(default_factory=Stats)
+    uncached_api_ms: float | None = None
+    uncached_raw_ms: float | None = None
+    uncached_errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.uncached_errors, *self.api.errors, *(f"raw: {e}" for e in self.raw.errors)]
+
+
+@dataclass
+class SizeResult:
+    name: str
+    actors: int
+    load_seconds: float
+    nodes: int = 0
+    relationships: int = 0
+    country: str = ""
+    queries: list[QueryResult] = field(default_factory=list)
+    samples: Samples | None = None
+
+    def query(self, name: str) -> QueryResult | None:
+        return next((q for q in self.queries if q.name == name), None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    iterations: int
+    heavy_iterations: int
+    warmup: int
+    budget_seconds: float  # per query (API and raw together); stops early once exceeded
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+async def _api_once(http: HttpClient, query: Query, samples: Samples, i: int) -> dict[str, Any]:
+    return await http.graphql(query.document, query.variables(samples, i))
+
+
+class Raw:
+    """The raw side of one query: statements captured once per input, replayed when timed."""
+
+    def __init__(self, driver: AsyncDriver, query: Query, samples: Samples) -> None:
+        self.driver = driver
+        self.query = query
+        self.samples = samples
+        self.steps: dict[int, Steps] = {}
+
+    async def prepare(self, i: int) -> Steps:
+        if i not in self.steps:
+            self.steps[i] = await capture(self.driver, lambda db: self.query.raw(db, self.samples, i))
+        return self.steps[i]
+
+    async def replay(self, i: int) -> None:
+        await replay(self.driver, self.steps[i])
+
+
+def _inputs(query: Query, samples: Samples) -> int:
+    """How many distinct inputs the query cycles through (captures are keyed by i mod this)."""
+    if query.cached:
+        return 1
+    pools: dict[str, Sequence[object]] = {
+        "search": samples.search_terms,
+        "paths <= 6 hops": samples.path_pairs,
+        "common partners": samples.common_pairs,
+        "counsellor coverage": samples.municipalities,
+    }
+    return len(pools.get(query.name, samples.actors))
+
+
+async def _measure(
+    query: Query, samples: Samples, http: HttpClient, driver: AsyncDriver, plan: Plan, result: QueryResult
+) -> None:
+    n = plan.heavy_iterations if query.heavy else plan.iterations
+    raw = Raw(driver, query, samples)
+    modulo = _inputs(query, samples)
+    for i in range(plan.warmup):
+        # Warm-up errors are seen again (and counted) in the measured iterations.
+        with contextlib.suppress(Exception):
+            await _api_once(http, query, samples, i)
+        with contextlib.suppress(Exception):
+            await raw.prepare(i % modulo)
+            await raw.replay(i % modulo)
+    started = time.monotonic()
+    failing = 0
+    for i in range(n):
+        try:
+            ms, _ = await timed(functools.partial(_api_once, http, query, samples, i))
+            result.api.add(ms)
+            failing = 0
+        except Exception as exc:
+            result.api.errors.append(f"{query.name}: {_describe(exc)}")
+            failing += 1
+        try:
+            await raw.prepare(i % modulo)  # untimed: runs the resolver once to record its statements
+            ms, _ = await timed(functools.partial(raw.replay, i % modulo))
+            result.raw.add(ms)
+        except Exception as exc:
+            result.raw.errors.append(f"{query.name}: {_describe(exc)}")
+        elapsed = time.monotonic() - started
+        if failing >= MAX_CONSECUTIVE_ERRORS or elapsed > 3 * plan.budget_seconds:
+            break  # a query that keeps failing (or crawling) is reported as such, not retried for ever
+        if elapsed > plan.budget_seconds and i + 1 >= min(n, 20):
+            break
+
+
+async def _uncached(
+    query: Query, samples: Samples, http: HttpClient, driver: AsyncDriver, result: QueryResult
+) -> None:
+    """The first call after a data change computes; time it, and the raw statements behind it, once."""
+    try:
+        ms, _ = await timed(lambda: _api_once(http, query, samples, 0))
+        result.uncached_api_ms = ms
+    except Exception as exc:
+        result.uncached_errors.append(f"{query.name} (uncached): {_describe(exc)}")
+    compute = brokers_uncached if query.name.startswith("brokers") else co_participation_uncached
+    try:
+        recorder = Recorder(driver)
+        found = await compute(recorder, samples)
+        if isinstance(found, Brokers):
+            samples.broker_keys = [b.key for b in found.items]
+        elif isinstance(found, list):
+            pairs = [(getattr(r, "a", ""), getattr(r, "b", "")) for r in found]
+            samples.co_keys = sorted({key for pair in pairs for key in pair})
+        ms, _ = await timed(lambda: replay(driver, recorder.steps))
+        result.uncached_raw_ms = ms
+    except Exception as exc:
+        result.uncached_errors.append(f"raw: {query.name} (uncached): {_describe(exc)}")
+
+
+async def measure_size(
+    size: SizeResult, *, http_port: int, bolt_uri: str, password: str, plan: Plan, progress: Any
+) -> None:
+    driver = AsyncGraphDatabase.driver(bolt_uri, auth=("root", password))
+    http = HttpClient(http_port)
+    try:
+        size.nodes = int((await run(driver, NODE_COUNT, {}))[0]["count"])
+        size.relationships = int((await run(driver, RELATIONSHIP_COUNT, {}))[0]["count"])
+        samples = await pick_samples(driver)
+        size.samples = samples
+        size.country = samples.country
+        for query in MIX:
+            result = QueryResult(query.name)
+            size.queries.append(result)
+            started = time.monotonic()
+            if query.cached:
+                await _uncached(query, samples, http, driver, result)
+            await _measure(query, samples, http, driver, plan, result)
+            progress(
+                f"  {size.name} {query.name}: API p50 {result.api.p50:.2f} ms, raw p50 "
+                f"{result.raw.p50:.2f} ms, n={result.api.n}, errors={len(result.errors)} "
+                f"({time.monotonic() - started:.0f} s)"
+            )
+    finally:
+        await http.close()
+        await driver.close()

@@ -1,0 +1,315 @@
+"""BENCHMARKS.md: machine, versions, sizes, latency tables, throughput, memory, targets."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench.latency import QueryResult, SizeResult
+from bench.load import Throughput
+from bench.measure import Stats
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Memory:
+    label: str
+    pid: int
+    rss_mb: float | None
+
+
+@dataclass
+class BenchResult:
+    command: str
+    sizes: list[SizeResult] = field(default_factory=list)
+    throughput: list[Throughput] = field(default_factory=list)
+    memory: list[Memory] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    def errors(self) -> list[str]:
+        found = [f"{s.name}: {e}" for s in self.sizes for q in s.queries for e in q.errors]
+        for t in self.throughput:
+            if t.errors:
+                found.append(
+                    f"throughput {t.name}, {t.workers} worker(s): {t.errors} errors; e.g. "
+                    + "; ".join(t.error_samples[:2])
+                )
+        if self.fatal:
+            found.append(f"run aborted: {self.fatal}")
+        return found
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    except OSError:
+        return "?"
+    return done.stdout.strip() or "?"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def _ram_gib() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "?"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _ms(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:.1f}" if value >= 100 else f"{value:.2f}"
+
+
+def _ratio(api: Stats, raw: Stats) -> str:
+    if not api.n or not raw.n or raw.p50 <= 0:
+        return "-"
+    return f"{api.p50 / raw.p50:.2f}x"
+
+
+def _overhead(api: Stats, raw: Stats) -> str:
+    if not api.n or not raw.n:
+        return "-"
+    return f"{api.p50 - raw.p50:+.2f}"
+
+
+def _size_table(size: SizeResult) -> list[str]:
+    lines = [
+        f"### Size {size.name}: {size.actors:,} actors ({size.nodes:,} nodes, "
+        f"{size.relationships:,} relationships); country for co-participation/brokers: {size.country}",
+        "",
+        "| query | n | API p50 | API p95 | API p99 | raw p50 | raw p95 | raw p99 | API/raw p50 "
+        "| API - raw p50 (ms) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for q in size.queries:
+        if q.uncached_api_ms is not None or q.uncached_raw_ms is not None or q.uncached_errors:
+            ratio = (
+                f"{q.uncached_api_ms / q.uncached_raw_ms:.2f}x"
+                if q.uncached_api_ms and q.uncached_raw_ms
+                else "-"
+            )
+            diff = (
+                f"{q.uncached_api_ms - q.uncached_raw_ms:+.1f}"
+                if q.uncached_api_ms is not None and q.uncached_raw_ms is not None
+                else "-"
+            )
+            lines.append(
+                f"| {q.name}: first call, uncached | 1 | {_ms(q.uncached_api_ms)} | | | "
+                f"{_ms(q.uncached_raw_ms)} | | | {ratio} | {diff} | {len(q.uncached_errors)} |"
+            )
+        label = f"{q.name}: cached repeats" if q.uncached_api_ms is not None else q.name
+        lines.append(
+            f"| {label} | {q.api.n} | {_ms(q.api.p50)} | {_ms(q.api.p95)} | {_ms(q.api.p99)} | "
+            f"{_ms(q.raw.p50)} | {_ms(q.raw.p95)} | {_ms(q.raw.p99)} | {_ratio(q.api, q.raw)} | "
+            f"{_overhead(q.api, q.raw)} | {len(q.api.errors) + len(q.raw.errors)} |"
+        )
+    lines.append("")
+    return lines
+
+
+@dataclass(frozen=True)
+class Verdict:
+    target: str
+    measured: str
+    passed: bool | None  # None: not measured
+
+
+def _find(sizes: dict[str, SizeResult], size: str, name: str) -> QueryResult | None:
+    found = sizes.get(size)
+    return found.query(name) if found else None
+
+
+def targets(result: BenchResult) -> list[Verdict]:  # noqa: PLR0912 - one branch per target
+    sizes = {s.name: s for s in result.sizes}
+    verdicts: list[Verdict] = []
+
+    def p95(name: str, limit: float, label: str) -> None:
+        q = _find(sizes, "M", name)
+        if q is not None and not q.api.n and q.api.errors:
+            verdicts.append(
+                Verdict(f"{label} p95 ≤ {limit:g} ms", f"every call failed ({q.api.errors[0][:80]})", False)
+            )
+            return
+        if q is None or not q.api.n:
+            verdicts.append(Verdict(f"{label} p95 ≤ {limit:g} ms", "not measured", None))
+            return
+        verdicts.append(
+            Verdict(f"{label} p95 ≤ {limit:g} ms", f"{q.api.p95:.2f} ms", q.api.p95 <= limit and not q.errors)
+        )
+
+    p95("lookup by key", 10, "lookup")
+    p95("search", 30, "search")
+    p95("partners first page", 25, "partners first page")
+    p95("paths <= 6 hops", 50, "paths")
+    p95("network depth 2", 150, "network around an actor")
+    for name, label in (("brokers (country)", "brokers"), ("co-participation (country)", "co-participation")):
+        p95(name, 50, f"{label}, one country, cached")
+        q = _find(sizes, "M", name)
+        failed = [e for e in q.uncached_errors if not e.startswith("raw:")] if q is not None else []
+        if failed:
+            verdicts.append(Verdict(f"{label}, first uncached < 10 s", f"failed ({failed[0][:80]})", False))
+        elif q is None or q.uncached_api_ms is None:
+            verdicts.append(Verdict(f"{label}, first uncached < 10 s", "not measured", None))
+        else:
+            verdicts.append(
+                Verdict(
+                    f"{label}, first uncached < 10 s",
+                    f"{q.uncached_api_ms / 1000:.2f} s",
+                    q.uncached_api_ms < 10_000,
+                )
+            )
+    for name, label in (("lookup by key", "lookup"), ("partners first page", "partners")):
+        q = _find(sizes, "M", name)
+        if q is None or not q.api.n or not q.raw.n:
+            verdicts.append(Verdict(f"API overhead over raw, {label}, p50 ≤ 2 ms", "not measured", None))
+        else:
+            over = q.api.p50 - q.raw.p50
+            verdicts.append(
+                Verdict(f"API overhead over raw, {label}, p50 ≤ 2 ms", f"{over:+.2f} ms", over <= 2)
+            )
+    for name, label in (
+        ("lookup by key", "lookup"),
+        ("partners first page", "partners"),
+        ("paths <= 6 hops", "paths"),
+        ("network depth 2", "network"),
+    ):
+        m, s = _find(sizes, "M", name), _find(sizes, "S", name)
+        target = f"{label}: p50 at M within 1.5x of S"
+        if m is None or s is None or not m.api.n or not s.api.n:
+            verdicts.append(Verdict(target, "not measured", None))
+        else:
+            factor = m.api.p50 / s.api.p50
+            verdicts.append(
+                Verdict(target, f"{factor:.2f}x ({s.api.p50:.2f} -> {m.api.p50:.2f} ms)", factor <= 1.5)
+            )
+    at_m = "M" in sizes
+    for name, label, limit in (("lookup", "lookups", 700), ("mix", "lookup/partners 50/50", 450)):
+        t = next((t for t in result.throughput if t.workers == 2 and t.name == name), None)
+        target = f"2 workers, 8 clients, {label} ≥ {limit} req/s, no errors"
+        if t is None or not at_m:
+            verdicts.append(Verdict(target, "not measured at M", None))
+        else:
+            verdicts.append(
+                Verdict(target, f"{t.rps:.0f} req/s, {t.errors} errors", t.rps >= limit and t.errors == 0)
+            )
+    service = [m for m in result.memory if m.label.startswith("service") and m.rss_mb is not None]
+    if not service or not at_m:
+        verdicts.append(Verdict("service process memory < 300 MB at M", "not measured at M", None))
+    else:
+        worst = max(service, key=lambda m: m.rss_mb or 0.0)
+        verdicts.append(
+            Verdict(
+                "service process memory < 300 MB at M",
+                f"max {worst.rss_mb:.0f} MB ({worst.label})",
+                (worst.rss_mb or 0.0) < 300,
+            )
+        )
+    return verdicts
+
+
+def render(result: BenchResult) -> str:
+    dirty = _git("status", "--porcelain") not in ("", "?")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `{result.command}` on {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, "
+        f"commit `{_git('rev-parse', '--short', 'HEAD')}`"
+        + (" (working tree has uncommitted changes)." if dirty else "."),
+        "",
+        "## Machine and versions",
+        "",
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores (nproc); RAM {_ram_gib()}",
+        f"- OS: {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, strawberry-graphql {_version('strawberry-graphql')}, "
+        f"neo4j driver {_version('neo4j')}, arcadedb-embedded {_version('arcadedb-embedded')}, "
+        f"uvicorn {_version('uvicorn')}, starlette {_version('starlette')}",
+        "",
+        "## Method",
+        "",
+        "- The service runs as users run it: `coopgraph serve` (embedded ArcadeDB store as its child, "
+        "own temporary data dir, free loopback ports); data is written with `coopgraph synth --actors N "
+        "--seed 1` against the running store.",
+        "- Latency: one client, sequential, HTTP/1.1 keep-alive POST /graphql "
+        "(`Accept: application/graphql-response+json`); after a warm-up, each iteration sends the "
+        "GraphQL request and then the same Cypher the resolver sends, imported from `graph.cypher`, "
+        "with the same input, through the official async `neo4j` driver (`execute_query`, "
+        "`database_='coopgraph'`, read routing). Inputs come from `random.Random(42)` over the "
+        "graph: random synthetic actors plus 5 each of agencies, ministries, schools and "
+        "municipalities; random actor pairs for paths; actor pairs two hops apart for common "
+        "partners; folded name prefixes for search; random municipalities for coverage.",
+        "- `raw` repeats every statement of the resolver's code path (e.g. network = entity, two "
+        "neighbour levels, edges among, degrees; a cached answer = data version + the entities "
+        "it names) but does no GraphQL work; API/raw and API - raw at p50 are therefore the cost "
+        "of the Python API. Heavy queries get fewer iterations and each query a time budget, so `n` "
+        "varies. Percentiles are nearest-rank; all times in ms.",
+        "",
+        "## Sizes and load times",
+        "",
+        "| size | actors | nodes | relationships | `coopgraph synth` time |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for s in result.sizes:
+        lines.append(
+            f"| {s.name} | {s.actors:,} | {s.nodes:,} | {s.relationships:,} | {s.load_seconds:.1f} s |"
+        )
+    lines += ["", "## Latency, one client (ms)", ""]
+    for s in result.sizes:
+        lines += _size_table(s)
+    lines += [
+        "## Throughput",
+        "",
+        "| workers | workload | clients | duration | req/s | errors | client | client p50 | client p99 |",
+        "|---:|---|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for t in result.throughput:
+        workload = "lookups by id" if t.name == "lookup" else "50/50 lookup + partners first page"
+        lines.append(
+            f"| {t.workers} | {workload} | {t.clients} | {t.seconds:.1f} s | {t.rps:.0f} | {t.errors} | "
+            f"{t.client} | {_ms(t.p50_ms)} | {_ms(t.p99_ms)} |"
+        )
+    if result.sizes:
+        lines += ["", f"Throughput measured on size {result.sizes[-1].name}."]
+    lines += ["", "## Memory (VmRSS)", "", "| process | pid | RSS |", "|---|---:|---:|"]
+    for m in result.memory:
+        lines.append(f"| {m.label} | {m.pid} | {'gone' if m.rss_mb is None else f'{m.rss_mb:.0f} MB'} |")
+    lines += ["", "## Targets (size M)", "", "| target | measured | verdict |", "|---|---|---|"]
+    for v in targets(result):
+        verdict = "n/a" if v.passed is None else ("PASS" if v.passed else "MISS")
+        lines.append(f"| {v.target} | {v.measured} | {verdict} |")
+    if result.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in result.notes]
+    errors = result.errors()
+    lines += ["", "## Errors", ""]
+    if errors:
+        lines += [f"**Errors:** {len(errors)}", ""] + [f"- {e}" for e in errors[:50]]
+    else:
+        lines.append("**Errors:** none")
+    return "\n".join(lines) + "\n"
