@@ -158,6 +158,8 @@ async def replay(driver: AsyncDriver, steps: Steps) -> None:
 
 
 NO_WHEN = TimeFilter()
+# The GraphQL API's default maxGroupSize for partners and common partners (schema/query.py).
+API_GROUP_DEFAULT = 200
 
 
 def call(function: Callable[..., Awaitable[object]], **arguments: object) -> Awaitable[object]:
@@ -192,6 +194,7 @@ def _partners(db: Database, s: Samples, i: int) -> Awaitable[object]:
         via=None,
         kinds=None,
         when=NO_WHEN,
+        max_group=API_GROUP_DEFAULT,
         first=PAGE,
         after=None,
     )
@@ -210,6 +213,7 @@ def _common(db: Database, s: Samples, i: int) -> Awaitable[object]:
         via=None,
         kinds=None,
         when=NO_WHEN,
+        max_group=API_GROUP_DEFAULT,
         first=PAGE,
     )
 

@@ -94,11 +94,13 @@ async def partners(
     via: Sequence[str] | None,
     kinds: Sequence[str] | None,
     when: TimeFilter,
+    max_group: int,
     skip: int,
     limit: int,
 ) -> tuple[int, list[Partner]]:
     params = {
         "key": key,
+        "max_group": max_group,
         "via": list(via) if via else None,
         "types": _types(kinds),
         "skip": skip,
@@ -118,10 +120,12 @@ async def common_partners(
     via: Sequence[str] | None,
     kinds: Sequence[str] | None,
     when: TimeFilter,
+    max_group: int,
     limit: int,
 ) -> list[CommonPartner]:
     params = {
         "keys": list(keys),
+        "max_group": max_group,
         "via": list(via) if via else None,
         "types": _types(kinds),
         "limit": limit,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString, cast
 
 from graph.cypher import entities as entities_cypher
+from graph.cypher import load as load_cypher
 from graph.cypher import synth as cypher
 from graph.database import Database
 from graph.dates import parse_fuzzy_date
@@ -795,6 +796,7 @@ async def generate(
         _say(progress, f"{report.relationship_total} relationships ({time.perf_counter() - started:.1f} s)")
     for relation in sorted(buffers):
         await flush(relation)
+    await db.write(load_cypher.SET_GROUP_SIZES, {"synthetic": True})
     await set_synthetic_version(db, f"{actors}:{seed}")
     report.seconds = time.perf_counter() - started
     _say(

@@ -13,6 +13,8 @@ from resolvers.pagination import window
 
 MAX_PATH_LENGTH = 6
 MAX_PATHS = 10
+# Largest project, council or event through which two actors still count as partners.
+MAX_GROUP = 100_000
 
 
 async def partners(
@@ -21,11 +23,13 @@ async def partners(
     via: list[str] | None,
     kinds: list[str] | None,
     when: TimeFilter,
+    max_group: int,
     first: int | None,
     after: str | None,
 ) -> Page:
     skip, limit = window(first, after)
-    total, page = await store.partners(db, key, via, kinds, when, skip, limit)
+    bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
+    total, page = await store.partners(db, key, via, kinds, when, max_group, skip, limit)
     if total == 0:
         await require(db, {key: "key"})
     return Page(page, skip, skip + len(page) < total, total)
@@ -37,11 +41,13 @@ async def common_partners(
     via: list[str] | None,
     kinds: list[str] | None,
     when: TimeFilter,
+    max_group: int,
     first: int,
 ) -> list[CommonPartner]:
     unique = distinct_keys(keys, "keys")
     limit = bounded(first, "first", 1, 100)
-    found = await store.common_partners(db, unique, via, kinds, when, limit)
+    bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
+    found = await store.common_partners(db, unique, via, kinds, when, max_group, limit)
     if not found:
         await require(db, dict.fromkeys(unique, "keys"))
     return found

@@ -31,6 +31,18 @@ from schema.types.networks import (
 from schema.types.relationships import CommonPartner, PartnerConnection, PartnerEdge, Path, Relationship
 from schema.types.stats import GraphStats
 
+# Partners through a project, council, event or agreement with more members than this are
+# left out by default: a network of thousands makes everyone a "partner" of everyone, and
+# expanding it dominates the cost of the question (docs/ontology.md).
+PARTNER_GROUP_DEFAULT = 200
+PartnerGroupBound = Annotated[
+    int,
+    strawberry.argument(
+        description="Skip shared projects, councils, events and agreements with more members than "
+        "this (default 200, up to 100000): in very large groups membership says little about a tie."
+    ),
+]
+
 
 @strawberry.input(description="Filters for entity listings; all given filters must hold.")
 class EntityFilter:
@@ -218,6 +230,7 @@ class Query:
         kinds: list[RelationKind] | None = None,
         as_of: date | None = None,
         between: DateRange | None = None,
+        max_group_size: PartnerGroupBound = PARTNER_GROUP_DEFAULT,
         first: int | None = None,
         after: str | None = None,
     ) -> PartnerConnection:
@@ -228,6 +241,7 @@ class Query:
             values(via),
             values(kinds),
             when,
+            max_group_size,
             first,
             after,
         )
@@ -249,6 +263,7 @@ class Query:
         kinds: list[RelationKind] | None = None,
         as_of: date | None = None,
         between: DateRange | None = None,
+        max_group_size: PartnerGroupBound = PARTNER_GROUP_DEFAULT,
         first: int = 20,
     ) -> list[CommonPartner]:
         when = time_filter(as_of, *_range(between))
@@ -258,6 +273,7 @@ class Query:
             values(via),
             values(kinds),
             when,
+            max_group_size,
             first,
         )
         return [CommonPartner.from_record(c) for c in found]

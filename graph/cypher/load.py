@@ -39,3 +39,12 @@ CREATE_RELATIONS: Final[dict[str, str]] = {
 # `coopgraph load --reset`: the whole database, curated and synthetic, in batches that
 # keep each transaction's memory bounded.
 DELETE_BATCH: Final = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
+
+# Members of every project, council, event and agreement, kept on the node so that relationship
+# questions can skip very large groups without expanding them. Run after each load, for the
+# curated or the synthetic part of the graph (the two are never linked).
+SET_GROUP_SIZES: Final = (
+    "MATCH (m:Project|Council|Event|Agreement) WHERE coalesce(m.synthetic, false) = $synthetic "
+    "SET m.members = COUNT { MATCH (m)-[r]-(:Actor) "
+    "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
+)

@@ -42,10 +42,13 @@ def _connections(scope: str, partner: str, carried: str) -> str:
         f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
         f"RETURN {y}'DIRECT' AS via, null AS through, [r] AS rels "
         "UNION ALL "
-        f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS})-[r2]-({partner}) "
-        "WHERE y <> x "
-        f"AND NOT type(r1) IN {NOT_CONNECTING} AND NOT type(r2) IN {NOT_CONNECTING} "
-        f"AND {valid('r1')} AND {valid('r2')} AND {valid('m')} "
+        # Groups larger than $max_group are skipped before their members are expanded
+        # (m.members is kept by the loaders); see docs/ontology.md.
+        f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS}) "
+        f"WHERE coalesce(m.members, 0) <= $max_group AND NOT type(r1) IN {NOT_CONNECTING} "
+        f"AND {valid('r1')} AND {valid('m')} "
+        f"MATCH (m)-[r2]-({partner}) "
+        f"WHERE y <> x AND NOT type(r2) IN {NOT_CONNECTING} AND {valid('r2')} "
         f"RETURN {y}CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
         "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
         "} "
@@ -69,15 +72,24 @@ PARTNERS: Final = (
     "RETURN total, page"
 )
 
+# The same two passes: intersect the actors' partner sets on ids, then describe the links
+# of the page's common partners alone (describing every link first exhausts the engine's
+# query memory on hubs).
 COMMON_PARTNERS: Final = (
     "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
     + _connections("x", "y:Actor", "")
-    + "WITH x, y, via, through, rels WHERE NOT y.id IN $keys "
-    f"WITH y, x, {_LINKS} AS links "
-    "WITH y, collect({of: x.id, links: links}) AS per_actor "
-    "WHERE size(per_actor) = size($keys) "
-    "RETURN properties(y) AS partner, per_actor "
-    "ORDER BY reduce(n = 0, p IN per_actor | n + size(p.links)) DESC, y.name, y.id LIMIT $limit"
+    + "WITH x, y, count(*) AS strength WHERE NOT y.id IN $keys "
+    "WITH y, count(x) AS actors, sum(strength) AS strength WHERE actors = size($keys) "
+    "WITH y ORDER BY strength DESC, y.name, y.id LIMIT $limit "
+    "WITH collect(y) AS page "
+    "UNWIND range(0, size(page) - 1) AS position "
+    "WITH position, page[position] AS y "
+    "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
+    "WITH position, x, y "
+    + _connections("x, y", "y", "position, ")
+    + f"WITH position, y, x, {_LINKS} AS links "
+    "WITH position, y, collect({of: x.id, links: links}) AS per_actor ORDER BY position "
+    "RETURN properties(y) AS partner, per_actor"
 )
 
 # Variable-length bounds cannot be parameters, so there is one statement per bound; the
