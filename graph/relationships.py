@@ -144,12 +144,13 @@ async def common_partners(
 async def paths(
     db: Database, from_key: str, to_key: str, max_length: int, kinds: Sequence[str] | None, limit: int
 ) -> list[PathRecord]:
+    every = limit > 1
     if kinds:
         # Types come from the ontology's closed table, never from the request's text.
         types = "|".join(sorted({RELATION_TYPES[k] for k in kinds}))
-        statement = cypher.paths_statement(max_length, types)
+        statement = cypher.paths_statement(max_length, types, every=every)
     else:
-        statement = cypher.PATHS[max_length]
+        statement = (cypher.PATHS if every else cypher.SHORTEST_PATH)[max_length]
     rows = await db.read(statement, {"from_key": from_key, "to_key": to_key, "limit": limit})
     return [
         PathRecord(

@@ -278,7 +278,10 @@ class Query:
         )
         return [CommonPartner.from_record(c) for c in found]
 
-    @strawberry.field(description="Shortest connecting paths between two entities (at most 6 hops).")
+    @strawberry.field(
+        description="Shortest connecting paths between two entities (at most 6 hops). One path by "
+        "default; asking for more (`first`, up to 10) lists several equally short ones and costs more."
+    )
     async def paths(
         self,
         info: Info,
@@ -286,7 +289,7 @@ class Query:
         to: str,
         max_length: int = 4,
         kinds: list[RelationKind] | None = None,
-        first: int = 3,
+        first: int = 1,
     ) -> list[Path]:
         found = await relationships.paths(
             info.context.db,

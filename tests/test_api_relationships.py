@@ -171,3 +171,10 @@ def test_unknown_kind_is_bad_input_naming_the_argument(client: TestClient) -> No
         client, 'query($k: [Kind!]) { search(text: "viaa", kinds: $k) { totalCount } }', k=["GALAXY"]
     )
     assert variable["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_one_shortest_path_by_default(client: TestClient) -> None:
+    query = '{ paths(from: "lv-jelgava-county-municipality", to: "lv-viaa") { length nodes { key } } }'
+    [path] = gql(client, query)["paths"]
+    assert path["length"] == 2
+    assert path["nodes"][1]["key"] == "lv-project-career-support-8-3-5-0-16-i-001"
