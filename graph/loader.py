@@ -39,6 +39,7 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
         await _run(tx, cypher.CREATE_RELATIONS[kind], rows)
     await _run(tx, cypher.LINK_PUBLISHERS, seed.publishers)
     await (await tx.run(cypher.SET_GROUP_SIZES, synthetic=False)).consume()
+    await (await tx.run(cypher.SET_DEGREES, synthetic=False)).consume()
     await (await tx.run(entities.DELETE_ORPHAN_TERMS)).consume()
     result = await tx.run(meta.SET_CURATED_VERSION, version=seed.fingerprint())
     await result.consume()

@@ -9,7 +9,6 @@ from typing import Any
 from graph.cypher import meta
 from graph.cypher import network as cypher
 from graph.database import Database
-from graph.entities import entities_by_keys
 from graph.records import EntityRecord, RelationshipRecord, native_map
 from graph.relationships import TimeFilter
 
@@ -38,45 +37,52 @@ class SchoolCoverageRow:
     counsellors: int
 
 
+# Nodes of a network with their elementIds: used within one request only, to tell cheaply
+# which relationships join two of them (elementIds are never exposed, DESIGN-NOTES §2.9).
+Members = list[tuple[EntityRecord, str]]
+
+
+def _members(rows: list[dict[str, Any]]) -> Members:
+    return [(EntityRecord.from_props(row["n"]), str(row["eid"])) for row in rows]
+
+
 async def neighbourhood(
     db: Database, center: str, depth: int, where: NetworkFilter, when: TimeFilter, max_nodes: int
-) -> tuple[list[EntityRecord], bool]:
+) -> tuple[Members, bool]:
     """Breadth-first, one statement per level, never more than max_nodes nodes."""
-    start = await entities_by_keys(db, [center])
-    if center not in start:
+    members = _members(await db.read(cypher.CENTER, {"key": center}))
+    if not members:
         return [], False
-    nodes = [start[center]]
     seen = {center}
     frontier = [center]
     truncated = False
     for _ in range(depth):
-        budget = max_nodes - len(nodes)
+        budget = max_nodes - len(members)
         if budget <= 0 or not frontier:
             truncated = truncated or bool(frontier)
             break
         params: dict[str, Any] = {
             "keys": frontier,
-            "seen": sorted(seen),
+            "seen": dict.fromkeys(seen, True),
             "kinds": where.kinds,
             "countries": where.countries,
             # one more than the budget tells whether anything was cut off
             "limit": budget + 1,
             **when.params(),
         }
-        rows = await db.read(cypher.NEIGHBOURS, params)
-        found = [EntityRecord.from_props(row["n"]) for row in rows]
+        found = _members(await db.read(cypher.NEIGHBOURS, params))
         if len(found) > budget:
             truncated = True
             found = found[:budget]
-        nodes += found
-        frontier = [n.key for n in found]
+        members += found
+        frontier = [record.key for record, _ in found]
         seen |= set(frontier)
-    return nodes, truncated
+    return members, truncated
 
 
 async def filtered_nodes(
     db: Database, where: NetworkFilter, when: TimeFilter, max_nodes: int
-) -> tuple[list[EntityRecord], bool]:
+) -> tuple[Members, bool]:
     params = {
         "kinds": where.kinds,
         "countries": where.countries,
@@ -84,19 +90,20 @@ async def filtered_nodes(
         "limit": max_nodes + 1,
         **when.params(),
     }
-    rows = await db.read(cypher.FILTERED_NODES, params)
-    nodes = [EntityRecord.from_props(row["n"]) for row in rows]
-    return nodes[:max_nodes], len(nodes) > max_nodes
+    members = _members(await db.read(cypher.FILTERED_NODES, params))
+    return members[:max_nodes], len(members) > max_nodes
 
 
 _EDGE_FIELDS = ("id", "from", "to", "type", "kind", "role", "start", "end", "sources")
 
 
-async def subgraph(db: Database, nodes: list[EntityRecord], when: TimeFilter, truncated: bool) -> Subgraph:
-    keys = [n.key for n in nodes]
-    params = {"keys": keys, "keyset": dict.fromkeys(keys, True), **when.params()}
+async def subgraph(db: Database, members: Members, when: TimeFilter, truncated: bool) -> Subgraph:
+    params = {
+        "keys": [record.key for record, _ in members],
+        "eids": {eid: True for _, eid in members},
+        **when.params(),
+    }
     [edges] = await db.read(cypher.EDGES_AMONG, params)
-    [degrees] = await db.read(cypher.DEGREES, {"keys": keys})
     relationships = []
     for edge in edges["edges"]:
         row = dict(zip(_EDGE_FIELDS, edge, strict=True))
@@ -104,7 +111,10 @@ async def subgraph(db: Database, nodes: list[EntityRecord], when: TimeFilter, tr
         relationships.append(
             RelationshipRecord(str(row["id"]), str(row["type"]), row["from"], row["to"], props)
         )
-    return Subgraph(nodes, relationships, {key: int(degree) for key, degree in degrees["degrees"]}, truncated)
+    nodes = [record for record, _ in members]
+    # Degrees in the whole graph are kept on the nodes by the loaders (m.degree).
+    degrees = {record.key: int(record.props.get("degree") or 0) for record in nodes}
+    return Subgraph(nodes, relationships, degrees, truncated)
 
 
 async def co_participation_groups(

@@ -797,6 +797,7 @@ async def generate(
     for relation in sorted(buffers):
         await flush(relation)
     await db.write(load_cypher.SET_GROUP_SIZES, {"synthetic": True})
+    await db.write(load_cypher.SET_DEGREES, {"synthetic": True})
     await set_synthetic_version(db, f"{actors}:{seed}")
     report.seconds = time.perf_counter() - started
     _say(

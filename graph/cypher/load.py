@@ -48,3 +48,11 @@ SET_GROUP_SIZES: Final = (
     "SET m.members = COUNT { MATCH (m)-[r]-(:Actor) "
     "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
 )
+
+# Each entity's number of relationships (search terms and provenance links aside), kept on the
+# node for network drawings; like group sizes, refreshed after every load.
+SET_DEGREES: Final = (
+    "MATCH (n:Entity) WHERE coalesce(n.synthetic, false) = $synthetic "
+    "SET n.degree = COUNT { MATCH (n)-[r]-(:Entity) "
+    "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
+)

@@ -4,13 +4,16 @@ from typing import Final
 
 from graph.cypher.fragments import NOT_CONNECTING, PARTICIPATION_TYPES, rel_map, valid
 
-# One breadth-first level around a set of nodes; the caller bounds levels and size.
+# One breadth-first level around a set of nodes; the caller bounds levels and size. $seen is
+# a map (key -> true), so excluding known nodes is a lookup rather than a list scan.
 NEIGHBOURS: Final = (
     "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]-(b:Entity) "
-    f"WHERE NOT type(r) IN {NOT_CONNECTING} AND NOT b.id IN $seen AND {valid('r')} "
+    f"WHERE NOT type(r) IN {NOT_CONNECTING} AND $seen[b.id] IS NULL AND {valid('r')} "
     "AND ($kinds IS NULL OR b.kind IN $kinds) AND ($countries IS NULL OR b.country IN $countries) "
-    "WITH DISTINCT b LIMIT $limit RETURN properties(b) AS n"
+    "WITH DISTINCT b LIMIT $limit RETURN properties(b) AS n, elementId(b) AS eid"
 )
+
+CENTER: Final = "MATCH (n:Entity {id: $key}) RETURN properties(n) AS n, elementId(n) AS eid"
 
 # Nodes picked by a filter instead of around a centre.
 FILTERED_NODES: Final = (
@@ -19,22 +22,16 @@ FILTERED_NODES: Final = (
     "AND ($project IS NULL OR n.id = $project OR EXISTS { "
     f"MATCH (n)-[pr]-(:Project {{id: $project}}) WHERE {valid('pr')} }}) "
     f"AND {valid('n')} "
-    "RETURN properties(n) AS n ORDER BY n.id LIMIT $limit"
+    "RETURN properties(n) AS n, elementId(n) AS eid ORDER BY n.id LIMIT $limit"
 )
 
 # Every relationship among a set of nodes (the induced subgraph), as one row of short lists:
 # thousands of edges decode far faster so than as thousands of records. Membership is a
-# lookup in a map parameter ($keyset), not a scan of a list.
+# lookup of the far end's elementId in a map parameter: no property is read to decide it.
 EDGES_AMONG: Final = (
-    "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]->(b:Entity) "
-    f"WHERE $keyset[b.id] IS NOT NULL AND NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
+    "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]->(b) "
+    f"WHERE $eids[elementId(b)] IS NOT NULL AND NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
     "RETURN collect([r.id, a.id, b.id, type(r), r.kind, r.role, r.start, r.end, r.sources]) AS edges"
-)
-
-DEGREES: Final = (
-    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
-    "RETURN collect([key, COUNT { MATCH (n)-[r]-(:Entity) "
-    f"WHERE NOT type(r) IN {NOT_CONNECTING} }}]) AS degrees"
 )
 
 # The groups (projects, councils, events) behind co-participation, each with its members,

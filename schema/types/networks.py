@@ -34,8 +34,13 @@ class NetworkEdge:
     target: str
     kind: RelationKind
     role: str | None
-    validity: Validity
     sources: list[str] = strawberry.field(description="Keys of the documents stating it.")
+    props: strawberry.Private[dict[str, object]]
+
+    @strawberry.field
+    def validity(self) -> Validity:
+        # Built only when asked for: a drawing of thousands of edges often does not.
+        return Validity.from_props(self.props)
 
 
 @strawberry.type(description="A subgraph as node and edge lists (node-link form).")
@@ -65,8 +70,8 @@ class Network:
                     target=r.to_key,
                     kind=RelationKind(r.kind),
                     role=r.props.get("role"),
-                    validity=Validity.from_props(r.props),
                     sources=list(r.props.get("sources") or []),
+                    props=r.props,
                 )
                 for r in sub.relationships
             ],
