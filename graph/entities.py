@@ -68,6 +68,10 @@ async def count_entities(db: Database, where: EntityFilter) -> int:
     return int(rows[0]["total"])
 
 
+# Matches ranked together; a page inside the first SEARCH_WINDOW matches is ranked exactly.
+SEARCH_WINDOW = 100
+
+
 async def search_entities(
     db: Database, text: str, kinds: list[str] | None, countries: list[str] | None, skip: int, limit: int
 ) -> list[tuple[EntityRecord, int]]:
@@ -80,6 +84,7 @@ async def search_entities(
         "countries": countries,
         "skip": skip,
         "limit": limit,
+        "window": max(SEARCH_WINDOW, skip + limit),
     }
     rows = await db.read(cypher.SEARCH if term else cypher.SEARCH_SCAN, params)
     return [(EntityRecord.from_props(row["n"]), int(row["rank"])) for row in rows]

@@ -110,8 +110,13 @@ class RelationshipConnection:
 @strawberry.type(description="One way two actors are connected.")
 class Link:
     via: Via
-    relationships: list[Relationship] = strawberry.field(description="The one or two edges making the link.")
     through_key: strawberry.Private[str | None]
+    records: strawberry.Private[list[RelationshipRecord]]
+
+    @strawberry.field(description="The one or two edges making the link.")
+    def relationships(self) -> list[Relationship]:
+        # Converted only when asked for: a first page of partners often wants names alone.
+        return [Relationship.from_record(r) for r in self.records]
 
     @strawberry.field(description="The shared project, council, event or agreement; null when direct.")
     async def through(self, info: Info) -> Entity | None:
@@ -119,15 +124,16 @@ class Link:
 
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:
-        return cls(
-            via=Via(record.via),
-            relationships=[Relationship.from_record(r) for r in record.relationships],
-            through_key=record.through,
-        )
+        return cls(via=Via(record.via), through_key=record.through, records=record.relationships)
 
 
 def _since(links: list[Link]) -> FuzzyDate | None:
-    starts = [r.validity.start for link in links for r in link.relationships if r.validity.start]
+    starts = [
+        start
+        for link in links
+        for r in link.records
+        if (start := FuzzyDate.from_props(r.props, "start")) is not None
+    ]
     return min(starts, key=lambda d: d.earliest) if starts else None
 
 
