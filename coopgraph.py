@@ -67,7 +67,10 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     reason = await request.app.state.db.ping()
     if reason is not None:
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        # The driver's own message may name hosts and users: it goes to the log, not the client.
+        log.warning("not ready: %s", reason)
+        status = "no answer in time" if reason.startswith("no answer") else "the database does not answer"
+        return JSONResponse({"status": "unavailable", "reason": status}, status_code=503)
     return JSONResponse({"status": "ready"})
 
 

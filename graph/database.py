@@ -7,12 +7,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
 
 from graph.cypher.schema import PING
 from graph.errors import translate
 
 Row = dict[str, Any]
+# Seconds a read may run on Neo4j (the embedded store ignores driver timeouts and has its own
+# server-wide limit, graph/embedded.py): no question should hold the database longer.
+STATEMENT_TIMEOUT = 60.0
 T = TypeVar("T")
 
 
@@ -38,7 +41,7 @@ class Database:
         self.round_trips += 1
         try:
             records, _, _ = await self.driver.execute_query(
-                query, dict(params), database_=self.name, routing_=routing
+                Query(query, timeout=STATEMENT_TIMEOUT), dict(params), database_=self.name, routing_=routing
             )
         except Exception as exc:
             raise translate(exc) from exc

@@ -26,11 +26,19 @@ class ConstraintViolation(GraphError):
     """A write broke a uniqueness constraint."""
 
 
+class QueryTimeout(GraphError):
+    """A statement ran longer than the server or the driver allows."""
+
+
 class QueryFailed(GraphError):
     """The database rejected or failed a statement."""
 
 
 def translate(exc: BaseException) -> GraphError:
+    code = getattr(exc, "code", None) or ""
+    message = str(exc)
+    if "TransactionTimedOut" in code or ("timeout" in message.lower() and isinstance(exc, Neo4jError)):
+        return QueryTimeout(message)
     if isinstance(exc, ConstraintError):
         return ConstraintViolation(str(exc))
     if isinstance(exc, (ServiceUnavailable, SessionExpired, AuthError, OSError)):

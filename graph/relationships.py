@@ -147,7 +147,10 @@ async def paths(
     every = limit > 1
     if kinds:
         # Types come from the ontology's closed table, never from the request's text.
-        types = "|".join(sorted({RELATION_TYPES[k] for k in kinds}))
+        # DISTINCT_FROM says two things are unrelated: never a step of a path.
+        types = (
+            "|".join(sorted({RELATION_TYPES[k] for k in kinds if k != "distinct_from"})) or "COOPERATES_WITH"
+        )
         statement = cypher.paths_statement(max_length, types, every=every)
     else:
         statement = (cypher.PATHS if every else cypher.SHORTEST_PATH)[max_length]

@@ -300,10 +300,20 @@ def _read_file(
         publisher = {"source": source["id"], "publisher": document["source"]["publisher"]}
         publisher["inferred_reason"] = document["source"].get("publisher_inferred_reason")
         graph.publishers.append(publisher)
+    _read_entities(path, document.get("entities", []), source["id"], graph, problems)
+    _read_relations(path, document.get("relations", []), source["id"], pending, problems)
+
+
+def _read_entities(
+    path: Path, entries: list[Any], source_id: str, graph: SeedGraph, problems: list[str]
+) -> None:
     seen_here: set[str] = set()
-    for index, data in enumerate(document.get("entities", [])):
+    for index, data in enumerate(entries):
         entry = _Entry(problems, _where(path, "entities", index, data))
-        row = _entity_row(entry, data, source["id"])
+        if not isinstance(data, dict):
+            problems.append(f"{entry.where}: must be a table ([[entities]]), got {data!r}")
+            continue
+        row = _entity_row(entry, data, source_id)
         if row is None:
             continue
         if row["id"] in seen_here:
@@ -314,9 +324,21 @@ def _read_file(
             _merge_entity(entry, graph.entities[row["id"]], row)
         else:
             graph.entities[row["id"]] = row
-    for index, data in enumerate(document.get("relations", [])):
+
+
+def _read_relations(
+    path: Path,
+    entries: list[Any],
+    source_id: str,
+    pending: list[tuple[_Entry, Row, Row]],
+    problems: list[str],
+) -> None:
+    for index, data in enumerate(entries):
         entry = _Entry(problems, _where(path, "relations", index, data))
-        rel = _relation_row(entry, data, source["id"])
+        if not isinstance(data, dict):
+            problems.append(f"{entry.where}: must be a table ([[relations]]), got {data!r}")
+            continue
+        rel = _relation_row(entry, data, source_id)
         if rel is not None:
             pending.append((entry, data, rel))
 

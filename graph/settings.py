@@ -91,7 +91,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     host = env.get("COOPGRAPH_HOST", "").strip() or "127.0.0.1"
     port = _port(env, "COOPGRAPH_PORT", 8000, problems)
-    workers = int(_positive(env, "COOPGRAPH_WORKERS", 1, problems))
+    workers_raw = env.get("COOPGRAPH_WORKERS", "").strip() or "1"
+    workers = int(workers_raw) if workers_raw.isdigit() and int(workers_raw) >= 1 else 1
+    if workers_raw != str(workers):
+        problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
     heap = env.get("COOPGRAPH_STORE_HEAP", "").strip() or "512m"
     if not (heap[:-1].isdigit() and heap[-1].lower() in "mg"):
         problems.append(f"COOPGRAPH_STORE_HEAP={heap!r} must look like 512m or 2g")

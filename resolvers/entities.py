@@ -5,9 +5,9 @@ from __future__ import annotations
 from graph import entities as store
 from graph.database import Database
 from graph.entities import EntityFilter
-from graph.records import EntityRecord, Page
+from graph.records import EntityRecord, Page, SourceRecord
 from resolvers.arguments import search_text
-from resolvers.errors import NotFound
+from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import window
 
 SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
@@ -18,6 +18,10 @@ async def entity(db: Database, key: str) -> EntityRecord:
     if key not in found:
         raise NotFound(f"no entity with key {key!r}", argument="key")
     return found[key]
+
+
+async def sources(db: Database) -> list[SourceRecord]:
+    return await store.all_sources(db)
 
 
 async def require(db: Database, arguments: dict[str, str]) -> None:
@@ -40,6 +44,8 @@ async def list_entities(
     after: str | None,
     with_total: bool,
 ) -> Page:
+    if sort not in SORT_FIELDS:
+        raise BadInput(f"cannot sort by {sort!r}", argument="orderBy")
     skip, limit = window(first, after)
     items = await store.list_entities(db, where, sort, descending, skip, limit + 1)
     total = await store.count_entities(db, where) if with_total else None

@@ -118,6 +118,23 @@ def _t(values: list[str] | None) -> tuple[str, ...] | None:
     return None if values is None else tuple(sorted(values))
 
 
+def _rank_brokers(
+    rows: list[tuple[str, str, list[str]]], wanted: set[str] | frozenset[str]
+) -> tuple[list[Broker], int, bool]:
+    kind_of = {key: kind for key, kind, _ in rows}
+    graph = undirected((key, other) for key, _, out in rows for other in out if other in kind_of)
+    measured = centrality(graph, kind_of)
+    ranked = sorted(
+        (
+            Broker(key, measured.degree[key], measured.betweenness[key])
+            for key in measured.degree
+            if kind_of.get(key) in wanted
+        ),
+        key=lambda b: (-b.betweenness, -b.degree, b.key),
+    )
+    return ranked, len(graph), measured.exact
+
+
 async def brokers(
     db: Database,
     cache: VersionedCache,
@@ -132,20 +149,8 @@ async def brokers(
 
     async def compute() -> tuple[list[Broker], int, bool]:
         rows = await store.adjacency(db, countries, synthetic, when)
-        kind_of = {key: kind for key, kind, _ in rows}
-        graph = undirected((key, other) for key, _, out in rows for other in out if other in kind_of)
-        # CPU-bound: off the event loop, so other requests keep being served meanwhile.
-        measured = await asyncio.to_thread(centrality, graph, kind_of)
-        wanted = set(kinds) if kinds else ACTOR_KINDS
-        ranked = sorted(
-            (
-                Broker(key, measured.degree[key], measured.betweenness[key])
-                for key in measured.degree
-                if kind_of.get(key) in wanted
-            ),
-            key=lambda b: (-b.betweenness, -b.degree, b.key),
-        )
-        return ranked, len(graph), measured.exact
+        # CPU-bound from here on: off the event loop, so other requests keep being served.
+        return await asyncio.to_thread(_rank_brokers, rows, set(kinds) if kinds else ACTOR_KINDS)
 
     ranked, size, exact = await cache.get(
         ("brokers", _t(countries), _t(kinds), synthetic, when), version, compute
@@ -188,8 +193,10 @@ async def coverage(db: Database, key: str, target_ratio: float | None, when: Tim
     schools, targets = await store.coverage(db, key, when)
     if not schools and not targets:
         await require(db, {key: "key"})
-    students = sum(s.students or 0 for s in schools)
-    fte = round(sum(s.counsellor_fte for s in schools), 6)
+    # Only schools with a known student count enter the ratio, on both sides of it.
+    counted = [s for s in schools if s.students is not None]
+    students = sum(s.students or 0 for s in counted)
+    fte = round(sum(s.counsellor_fte for s in counted), 6)
     ratio = students / fte if fte > 0 and students > 0 else None
     comparisons = [
         TargetComparison(

@@ -9,6 +9,8 @@ from resolvers.errors import BadInput
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+# No list is this long; a larger offset can only be a forged cursor.
+MAX_OFFSET = 10_000_000
 
 
 def encode_cursor(offset: int) -> str:
@@ -22,7 +24,7 @@ def decode_cursor(cursor: str) -> int:
         offset = int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadInput(f"`after` is not a cursor this API issued: {cursor!r}", argument="after") from None
-    if prefix != "offset" or offset < 0:
+    if prefix != "offset" or not 0 <= offset <= MAX_OFFSET:
         raise BadInput(f"`after` is not a cursor this API issued: {cursor!r}", argument="after")
     return offset
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph import relationships as store
 from graph.database import Database
-from graph.records import Page
+from graph.records import Page, RelationshipRecord
 from graph.relationships import CommonPartner, PathRecord, TimeFilter
 from resolvers.arguments import bounded, distinct_keys
 from resolvers.entities import require
@@ -35,6 +35,10 @@ async def partners(
     return Page(page, skip, skip + len(page) < total, total)
 
 
+async def relationship(db: Database, from_key: str, to_key: str, key: str) -> RelationshipRecord | None:
+    return await store.relationship_by_ends(db, from_key, to_key, key)
+
+
 async def common_partners(
     db: Database,
     keys: list[str],
@@ -63,6 +67,8 @@ async def paths(
 ) -> list[PathRecord]:
     bounded(max_length, "maxLength", 1, MAX_PATH_LENGTH)
     bounded(first, "first", 1, MAX_PATHS)
+    if kinds is not None and not set(kinds) - {"distinct_from"}:
+        raise BadInput("`kinds` must name a relationship a path can follow", argument="kinds")
     if from_key == to_key:
         raise BadInput("`from` and `to` must be different entities", argument="to")
     found = await store.paths(db, from_key, to_key, max_length, kinds, first)

@@ -8,7 +8,7 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from resolvers.errors import UserError
 
 log = logging.getLogger("coopgraph.errors")
@@ -65,6 +65,12 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
     if isinstance(original, UserError):
         extra = {"argument": original.argument} if original.argument else {}
         return _with_code(error, original.message, original.code, **extra)
+    if isinstance(original, QueryTimeout):
+        return _with_code(
+            error,
+            "The question took too long to answer; narrow it (fewer hops, a smaller network, a period).",
+            "QUERY_TOO_COMPLEX",
+        )
     if isinstance(original, StoreUnavailable):
         log.warning("database unavailable: %s", original)
         return _with_code(

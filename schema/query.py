@@ -6,14 +6,13 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph.entities import EntityFilter as EntityFilterRecord
 from graph.networks import NetworkFilter as NetworkFilterRecord
 from graph.records import Page
-from graph.relationships import relationship_by_ends
 from resolvers import entities, networks, relationships
 from resolvers.arguments import time_filter
-from resolvers.entities import SORT_FIELDS
 from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
@@ -105,7 +104,17 @@ def _page_info(page: Page) -> PageInfo:
 
 
 def _wants_total(info: Info) -> bool:
-    return any(f.name == "totalCount" for f in info.selected_fields[0].selections if hasattr(f, "name"))
+    """Whether totalCount is selected, directly or through fragments (it costs a count)."""
+
+    def selects(selections: list[Selection]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField) and selection.name == "totalCount":
+                return True
+            if isinstance(selection, (InlineFragment, FragmentSpread)) and selects(selection.selections):
+                return True
+        return False
+
+    return selects(info.selected_fields[0].selections)
 
 
 def _range(between: DateRange | None) -> tuple[date | None, date | None]:
@@ -122,16 +131,18 @@ class Query:
     async def node(self, info: Info, id: strawberry.ID) -> Node:
         parsed = parse_global_id(str(id))
         if parsed is not None and parsed[0] == "Entity":
-            return to_entity(await entities.entity(info.context.db, parsed[1]))
+            found = await info.context.loaders.entity.load(parsed[1])
+            if found is not None:
+                return to_entity(found)
         if parsed is not None and parsed[0] == "Source":
             source = await info.context.loaders.source.load(parsed[1])
             if source is not None:
                 return Source.from_record(source)
         if parsed is not None and parsed[0] == "Relationship" and parsed[1].count("\n") == 2:
             from_key, to_key, key = parsed[1].split("\n")
-            found = await relationship_by_ends(info.context.db, from_key, to_key, key)
-            if found is not None:
-                return Relationship.from_record(found)
+            relationship = await relationships.relationship(info.context.db, from_key, to_key, key)
+            if relationship is not None:
+                return Relationship.from_record(relationship)
         raise NotFound(f"no node with id {id!r}", argument="id")
 
     @strawberry.field(description="One entity by its readable key, e.g. lv-viaa.")
@@ -160,7 +171,6 @@ class Query:
             synthetic=f.synthetic,
         )
         sort = order.field.value
-        assert sort in SORT_FIELDS
         page = await entities.list_entities(
             info.context.db,
             where,
@@ -214,9 +224,7 @@ class Query:
 
     @strawberry.field(description="The documents the graph is built from.")
     async def sources(self, info: Info) -> list[Source]:
-        from graph.entities import all_sources
-
-        return [Source.from_record(s) for s in await all_sources(info.context.db)]
+        return [Source.from_record(s) for s in await entities.sources(info.context.db)]
 
     @strawberry.field(
         description="Who an actor cooperates with, directly or through shared projects, councils and "

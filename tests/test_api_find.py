@@ -167,3 +167,16 @@ def test_node_refetches_relationships_and_sources(client: TestClient) -> None:
     assert found["node"] == {"key": source["key"]}
     missing = gql_error(client, 'query { node(id: "bm90aGluZw==") { id } }')
     assert missing["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_forged_cursors_and_fragments(client: TestClient) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"offset:99999999999999999999").decode()
+    error = gql_error(client, LIST, after=forged)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+    through_fragment = """
+    query { entities(filter: {kinds: [MINISTRY]}) { ...counted } }
+    fragment counted on EntityConnection { totalCount }
+    """
+    assert gql(client, through_fragment)["entities"]["totalCount"] == 2

@@ -178,3 +178,10 @@ def test_one_shortest_path_by_default(client: TestClient) -> None:
     [path] = gql(client, query)["paths"]
     assert path["length"] == 2
     assert path["nodes"][1]["key"] == "lv-project-career-support-8-3-5-0-16-i-001"
+
+
+def test_a_page_past_the_end_keeps_the_total(client: TestClient) -> None:
+    first = gql(client, PARTNERS, key="lv-viaa", first=100)["partners"]
+    past = gql(client, PARTNERS, key="lv-viaa", first=5, after=first["pageInfo"]["endCursor"])["partners"]
+    assert past["edges"] == []
+    assert past["totalCount"] == first["totalCount"] > 0

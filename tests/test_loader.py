@@ -131,3 +131,14 @@ def test_a_failing_write_rolls_back_everything(seeded: Connection) -> None:
     with pytest.raises(Exception, match=r"(?i)duplicat|unique|already|constraint"):
         run_db(seeded, lambda db: load_seeds(db, seed))
     assert snapshot(seeded) == before
+
+
+def test_an_entry_that_is_not_a_table_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'entities = ["x"]\n[source]\nid = "src-bad"\nfile = "bad.txt"\nlanguage = "et"\ntitle_en = "Bad"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError) as caught:
+        read_seed_graph([path])
+    assert "bad.toml: entities[0]: must be a table" in str(caught.value)

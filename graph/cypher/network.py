@@ -26,7 +26,7 @@ FILTERED_NODES: Final = (
 )
 
 # Every relationship among a set of nodes (the induced subgraph), as one row of short lists:
-# thousands of edges decode far faster so than as thousands of records. Membership is a
+# thousands of edges decode far faster than as thousands of records. Membership is a
 # lookup of the far end's elementId in a map parameter: no property is read to decide it.
 EDGES_AMONG: Final = (
     "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]->(b) "
@@ -82,7 +82,7 @@ COVERAGE_SCHOOLS: Final = (
     "OPTIONAL MATCH (c:Person)-[w:SERVES]->(s) "
     f"WHERE {valid('w')} "
     "RETURN s.id AS school, s.name AS name, s.students AS students, "
-    "sum(coalesce(w.workload, 0.0)) AS fte, count(c) AS counsellors ORDER BY school"
+    "sum(coalesce(w.workload, 0.0)) AS fte, count(DISTINCT c) AS counsellors ORDER BY school"
 )
 
 # Targets for students per counsellor set by projects in which the scope, a place it lies

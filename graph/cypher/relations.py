@@ -11,7 +11,7 @@ RELATIONSHIPS_OF: Final = (
     "CALL (n) { "
     "MATCH (n)-[r]-(m:Entity) "
     f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} "
-    "RETURN r, m ORDER BY coalesce(r.start_date, date('0001-01-01')), type(r), m.id "
+    "RETURN r, m ORDER BY coalesce(r.start_date, date('0001-01-01')), type(r), m.id, r.id "
     "SKIP $skip LIMIT $limit } "
     f"RETURN key, {rel_map('r')} AS rel"
 )
@@ -67,9 +67,16 @@ PARTNERS: Final = (
     + "WITH x, y, count(*) AS strength ORDER BY strength DESC, y.name, y.id "
     "WITH x, collect(y) AS ranked "
     "WITH x, size(ranked) AS total, ranked[$skip..($skip + $limit)] AS page "
-    "UNWIND page AS y " + _connections("x, y", "y", "total, ") + f"WITH total, y, {_LINKS} AS links "
-    "WITH total, collect({partner: properties(y), links: links}) AS page "
-    "RETURN total, page"
+    # An aggregate without grouping keys returns one row even for an empty page (a page past
+    # the end), so the total survives it; the page keeps its order through `position`.
+    "CALL (x, page) { "
+    "UNWIND range(0, size(page) - 1) AS position "
+    "WITH x, position, page[position] AS y "
+    + _connections("x, y", "y", "position, ")
+    + f"WITH position, y, {_LINKS} AS links ORDER BY position "
+    "RETURN collect({partner: properties(y), links: links}) AS described "
+    "} "
+    "RETURN total, described AS page"
 )
 
 # The same two passes: intersect the actors' partner sets on ids, then describe the links

@@ -107,4 +107,5 @@ class TimelineChange(Enum):
 
 
 def values(items: Sequence[Enum] | None) -> list[str] | None:
-    return None if items is None else [str(item.value) for item in items]
+    """Enum values for a filter; an empty list, like null, means no filter."""
+    return [str(item.value) for item in items] if items else None
