@@ -76,9 +76,6 @@ RELATION_TYPES: Final[dict[str, str]] = {
     "distinct_from": "DISTINCT_FROM",
 }
 
-# Relations that have no direction in the world; stored once, read both ways.
-SYMMETRIC: Final[frozenset[str]] = frozenset({"cooperates_with", "distinct_from"})
-
 # Which relation needs which extra field.
 RELATION_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "holds_position": ("title",),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j.time import Date, DateTime
@@ -73,4 +73,3 @@ class Page:
     offset: int
     has_next: bool
     total: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -75,7 +75,8 @@ def _accumulate(
 
 
 def centrality(graph: dict[str, list[str]], nodes: Iterable[str] = ()) -> Centrality:
-    """Betweenness normalised to [0, 1]; exact up to EXACT_LIMIT nodes, else from SAMPLES sources."""
+    """Betweenness normalised to [0, 1]; exact up to EXACT_LIMIT nodes, else estimated from
+    sampled sources (as many as EDGE_VISIT_BUDGET allows, within MIN/MAX_SAMPLES)."""
     for node in nodes:
         graph.setdefault(node, [])
     names = sorted(graph)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    code = "BAD_REQUEST"
+    code: str
 
     def __init__(self, message: str, *, argument: str | None = None) -> None:
         super().__init__(message)
