@@ -45,7 +45,8 @@ class Database:
             )
         except Exception as exc:
             raise translate(exc) from exc
-        return [record.data() for record in records]
+        # Statements return plain values and maps, never nodes: no recursive conversion needed.
+        return [dict(record.items()) for record in records]
 
     async def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
         """One statement in a managed read transaction (routed to readers on a cluster)."""
