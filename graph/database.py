@@ -46,7 +46,7 @@ class Database:
         except Exception as exc:
             raise translate(exc) from exc
         # Statements return plain values and maps, never nodes: no recursive conversion needed.
-        return [dict(record.items()) for record in records]
+        return [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
 
     async def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
         """One statement in a managed read transaction (routed to readers on a cluster)."""
