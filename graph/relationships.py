@@ -50,6 +50,17 @@ class PathRecord:
     relationships: list[RelationshipRecord]
 
 
+# Relationships of the organisation chart and the map (a unit part of an agency, a person's
+# position, a school located in a municipality) are not cooperation: they do not make
+# partners unless asked for by `kinds`. They stay visible as relationships and in paths.
+STRUCTURAL = frozenset({"part_of", "holds_position", "located_in", "distinct_from"})
+PARTNER_TYPES = sorted(RELATION_TYPES[k] for k in RELATION_TYPES if k not in STRUCTURAL)
+
+
+def _partner_types(kinds: Sequence[str] | None) -> list[str]:
+    return PARTNER_TYPES if kinds is None else [RELATION_TYPES[k] for k in kinds if k != "distinct_from"]
+
+
 def _types(kinds: Sequence[str] | None) -> list[str] | None:
     return None if kinds is None else [RELATION_TYPES[k] for k in kinds]
 
@@ -102,7 +113,7 @@ async def partners(
         "key": key,
         "max_group": max_group,
         "via": list(via) if via else None,
-        "types": _types(kinds),
+        "types": _partner_types(kinds),
         "skip": skip,
         "limit": limit,
         **when.params(),
@@ -127,7 +138,7 @@ async def common_partners(
         "keys": list(keys),
         "max_group": max_group,
         "via": list(via) if via else None,
-        "types": _types(kinds),
+        "types": _partner_types(kinds),
         "limit": limit,
         **when.params(),
     }

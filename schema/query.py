@@ -228,7 +228,9 @@ class Query:
 
     @strawberry.field(
         description="Who an actor cooperates with, directly or through shared projects, councils and "
-        "networks, events, agreements or funding; with the relationships and sources behind each link."
+        "networks, events, agreements or funding; with the relationships and sources behind each link. "
+        "Organisation-chart and location links (part of, position, located in) count only when "
+        "named in `kinds`."
     )
     async def partners(
         self,

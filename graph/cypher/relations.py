@@ -2,7 +2,7 @@
 
 from typing import Final
 
-from graph.cypher.fragments import INTERMEDIARY_LABELS, NOT_CONNECTING, rel_map, valid
+from graph.cypher.fragments import INTERMEDIARY_LABELS, rel_map, valid
 from graph.ontology import RELATION_TYPES
 
 # Per entity, one page of its relationships; batched over many entities (a DataLoader).
@@ -38,22 +38,22 @@ def _connections(scope: str, partner: str, carried: str) -> str:
     y = "" if partner == "y" else "y, "
     return (
         f"CALL ({scope}) {{ "
+        # $types: the relationship types that make two actors partners (graph.relationships).
         f"MATCH (x)-[r]-({partner}) "
-        f"WHERE NOT type(r) IN {NOT_CONNECTING} AND {valid('r')} "
+        f"WHERE type(r) IN $types AND {valid('r')} "
         f"RETURN {y}'DIRECT' AS via, null AS through, [r] AS rels "
         "UNION ALL "
         # Groups larger than $max_group are skipped before their members are expanded
         # (m.members is kept by the loaders); see docs/ontology.md.
         f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS}) "
-        f"WHERE coalesce(m.members, 0) <= $max_group AND NOT type(r1) IN {NOT_CONNECTING} "
+        f"WHERE coalesce(m.members, 0) <= $max_group AND type(r1) IN $types "
         f"AND {valid('r1')} AND {valid('m')} "
         f"MATCH (m)-[r2]-({partner}) "
-        f"WHERE y <> x AND NOT type(r2) IN {NOT_CONNECTING} AND {valid('r2')} "
+        f"WHERE y <> x AND type(r2) IN $types AND {valid('r2')} "
         f"RETURN {y}CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
         "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
         "} "
         f"WITH {carried}x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
-        "AND ($types IS NULL OR all(rel IN rels WHERE type(rel) IN $types)) "
     )
 
 
