@@ -50,7 +50,10 @@ def _read_or_create_password(path: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         os.chmod(path, 0o600)
-        return path.read_text().strip()
+        password = path.read_text().strip()
+        if not password:
+            raise StoreError(f"{path} is empty; delete it only together with the store's data") from None
+        return password
     password = secrets.token_urlsafe(24)
     with os.fdopen(fd, "w") as handle:
         handle.write(password + "\n")

@@ -76,8 +76,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if uri is not None:
         parts = urlsplit(uri)
         if parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
+            # Never echo credentials someone put into the URI.
+            shown = (
+                uri.replace(f"{parts.username or ''}:{parts.password}@", "***@") if parts.password else uri
+            )
             problems.append(
-                f"NEO4J_URI={uri!r} is not a Neo4j URI; expected one of "
+                f"NEO4J_URI={shown!r} is not a Neo4j URI; expected one of "
                 f"{', '.join(s + '://host:port' for s in ('bolt', 'neo4j', 'neo4j+s'))}"
             )
     password = env.get("NEO4J_PASSWORD") or None

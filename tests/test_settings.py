@@ -61,3 +61,10 @@ def test_cli_reports_configuration_errors_and_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "COOPGRAPH_PORT='not-a-port' is not a TCP port" in done.stderr
     assert not (tmp_path / "arcadedb").exists()
+
+
+def test_credentials_in_a_bad_uri_are_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"NEO4J_URI": "http://alice:s3cret@db.example:7474", "NEO4J_PASSWORD": "x"})
+    assert "s3cret" not in str(caught.value)
+    assert "NEO4J_URI" in str(caught.value)
