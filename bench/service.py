@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -13,6 +12,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from graph.processes import terminate
 
 ROOT = Path(__file__).resolve().parent.parent
 COOPGRAPH = ROOT / ".venv" / "bin" / "coopgraph"
@@ -144,14 +145,7 @@ class Service:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        terminate(process, timeout=60)
 
     def store_pid(self) -> int | None:
         try:

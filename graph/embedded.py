@@ -28,6 +28,7 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from graph.cypher.schema import PING
 from graph.database import Connection
+from graph.processes import terminate
 from graph.settings import StoreSettings
 
 COMMAND_TIMEOUT_MS = 60_000
@@ -201,13 +202,7 @@ class EmbeddedStore:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        terminate(process, timeout=20)
         if self.owned:
             with contextlib.suppress(FileNotFoundError):
                 (self.data_dir / "store.json").unlink()
