@@ -19,6 +19,10 @@ class TimeFilter:
     period_from: date | None = None
     period_to: date | None = None
 
+    @property
+    def timed(self) -> bool:
+        return not (self.as_of is None and self.period_from is None and self.period_to is None)
+
     def params(self) -> dict[str, object]:
         return {"asOf": self.as_of, "from": self.period_from, "to": self.period_to}
 
@@ -108,6 +112,8 @@ async def partners(
     max_group: int,
     skip: int,
     limit: int,
+    *,
+    with_relationships: bool = True,
 ) -> tuple[int, list[Partner]]:
     params = {
         "key": key,
@@ -118,10 +124,11 @@ async def partners(
         "limit": limit,
         **when.params(),
     }
-    rows = await db.read(cypher.PARTNERS, params)
+    rows = await db.read(cypher.PARTNERS[when.timed, with_relationships], params)
     if not rows:
         return 0, []
-    page = [Partner(EntityRecord.from_props(p["partner"]), _links(p["links"])) for p in rows[0]["page"]]
+    links = {item["key"]: item["links"] for item in rows[0]["described"]}
+    page = [Partner(EntityRecord.from_props(p), _links(links.get(p["id"], []))) for p in rows[0]["page"]]
     return int(rows[0]["total"]), page
 
 
@@ -133,6 +140,8 @@ async def common_partners(
     when: TimeFilter,
     max_group: int,
     limit: int,
+    *,
+    with_relationships: bool = True,
 ) -> list[CommonPartner]:
     params = {
         "keys": list(keys),
@@ -142,7 +151,8 @@ async def common_partners(
         "limit": limit,
         **when.params(),
     }
-    rows = await db.read(cypher.COMMON_PARTNERS, params)
+    rows = await db.read(cypher.COMMON_PARTNERS[when.timed, with_relationships], params)
+    rows.sort(key=lambda row: int(row["position"]))
     return [
         CommonPartner(
             EntityRecord.from_props(row["partner"]),

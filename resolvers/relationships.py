@@ -26,10 +26,14 @@ async def partners(
     max_group: int,
     first: int | None,
     after: str | None,
+    *,
+    with_relationships: bool = True,
 ) -> Page:
     skip, limit = window(first, after)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
-    total, page = await store.partners(db, key, via, kinds, when, max_group, skip, limit)
+    total, page = await store.partners(
+        db, key, via, kinds, when, max_group, skip, limit, with_relationships=with_relationships
+    )
     if total == 0:
         await require(db, {key: "key"})
     return Page(page, skip, skip + len(page) < total, total)
@@ -47,11 +51,15 @@ async def common_partners(
     when: TimeFilter,
     max_group: int,
     first: int,
+    *,
+    with_relationships: bool = True,
 ) -> list[CommonPartner]:
     unique = distinct_keys(keys, "keys")
     limit = bounded(first, "first", 1, 100)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
-    found = await store.common_partners(db, unique, via, kinds, when, max_group, limit)
+    found = await store.common_partners(
+        db, unique, via, kinds, when, max_group, limit, with_relationships=with_relationships
+    )
     if not found:
         await require(db, dict.fromkeys(unique, "keys"))
     return found

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph.entities import EntityFilter as EntityFilterRecord
 from graph.networks import NetworkFilter as NetworkFilterRecord
@@ -17,6 +16,7 @@ from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
 from schema.context import Info
+from schema.selection import selects_below, selects_child
 from schema.types.common import DateRange, PageInfo, page_info, parse_global_id
 from schema.types.entities import Entity, Node, Source, to_entity
 from schema.types.enums import Country, EntitySort, Kind, RelationKind, SharedKind, SortDirection, Via, values
@@ -103,18 +103,10 @@ def _page_info(page: Page) -> PageInfo:
     return page_info(page.offset, len(page.items), page.has_next)
 
 
-def _wants_total(info: Info) -> bool:
-    """Whether totalCount is selected, directly or through fragments (it costs a count)."""
-
-    def selects(selections: list[Selection]) -> bool:
-        for selection in selections:
-            if isinstance(selection, SelectedField) and selection.name == "totalCount":
-                return True
-            if isinstance(selection, (InlineFragment, FragmentSpread)) and selects(selection.selections):
-                return True
-        return False
-
-    return selects(info.selected_fields[0].selections)
+def _wants_relationships(info: Info) -> bool:
+    # A link's relationships (and `since`, their earliest start) are most of a partners
+    # answer for a hub; they are fetched only when selected.
+    return selects_below(info, "relationships", "since")
 
 
 def _range(between: DateRange | None) -> tuple[date | None, date | None]:
@@ -178,7 +170,7 @@ class Query:
             order.direction is SortDirection.DESC,
             first,
             after,
-            _wants_total(info),
+            selects_child(info, "totalCount"),
         )
         info.context.loaders.remember(page.items)
         return EntityConnection(
@@ -210,7 +202,7 @@ class Query:
             values(countries),
             first,
             after,
-            _wants_total(info),
+            selects_child(info, "totalCount"),
         )
         info.context.loaders.remember([record for record, _ in page.items])
         return SearchConnection(
@@ -254,6 +246,7 @@ class Query:
             max_group_size,
             first,
             after,
+            with_relationships=_wants_relationships(info),
         )
         info.context.loaders.remember([p.entity for p in page.items])
         return PartnerConnection(
@@ -285,6 +278,7 @@ class Query:
             when,
             max_group_size,
             first,
+            with_relationships=_wants_relationships(info),
         )
         return [CommonPartner.from_record(c) for c in found]
 

@@ -82,6 +82,43 @@ def test_partners_page(client: TestClient) -> None:
     assert [e["node"]["key"] for e in first["edges"]] + partner_keys(rest) == everything
 
 
+LINKS_ONLY = """
+query($key: String!) {
+  partners(key: $key, first: 100) { edges { node { key } links { via through { key } } } }
+}
+"""
+
+# The relationships asked for through a fragment, two levels down.
+LINKS_BY_FRAGMENT = """
+fragment Rel on Link { relationships { key kind } }
+query($key: String!) {
+  partners(key: $key, first: 100) { edges { node { key } links { via through { key } ...Rel } } }
+}
+"""
+
+
+def _link_summary(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    return [
+        (
+            e["node"]["key"],
+            sorted((link["via"], (link["through"] or {}).get("key")) for link in e["links"]),
+        )
+        for e in data["partners"]["edges"]
+    ]
+
+
+def test_links_are_the_same_whether_or_not_their_relationships_are_asked_for(client: TestClient) -> None:
+    full = gql(client, PARTNERS, key="lv-viaa", first=100)
+    lean = gql(client, LINKS_ONLY, key="lv-viaa")
+    assert _link_summary(lean) == _link_summary(full)
+    by_fragment = gql(client, LINKS_BY_FRAGMENT, key="lv-viaa")
+    assert _link_summary(by_fragment) == _link_summary(full)
+    links = [link for e in by_fragment["partners"]["edges"] for link in e["links"]]
+    assert links and all(link["relationships"] for link in links)
+    # A direct link is one relationship, a shared project or event two.
+    assert all(len(link["relationships"]) == (1 if link["via"] == "DIRECT" else 2) for link in links)
+
+
 PATHS = """
 query($from: String!, $to: String!, $max: Int!) {
   paths(from: $from, to: $to, maxLength: $max, first: 5) {
@@ -124,6 +161,14 @@ query($keys: [String!]!) {
 }
 """
 
+COMMON_DETAILED = """
+query($keys: [String!]!) {
+  commonPartners(keys: $keys) {
+    node { key } connections { key links { via relationships { from { key } to { key } } } }
+  }
+}
+"""
+
 
 def test_common_partners(client: TestClient) -> None:
     found = gql(client, COMMON, keys=["lv-viaa", "lv-jelgava-city"])["commonPartners"]
@@ -133,6 +178,14 @@ def test_common_partners(client: TestClient) -> None:
     ]
     for common in found:
         assert {c["key"] for c in common["connections"]} == {"lv-viaa", "lv-jelgava-city"}
+    detailed = gql(client, COMMON_DETAILED, keys=["lv-viaa", "lv-jelgava-city"])["commonPartners"]
+    assert [c["node"]["key"] for c in detailed] == [c["node"]["key"] for c in found]
+    for common in detailed:
+        for connection in common["connections"]:
+            for link in connection["links"]:
+                assert connection["key"] in {
+                    e for r in link["relationships"] for e in (r["from"]["key"], r["to"]["key"])
+                }
     error = gql_error(client, COMMON, keys=["lv-viaa"])
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "keys"}
 

@@ -31,73 +31,100 @@ RELATIONSHIP_COUNTS: Final = (
 
 
 # Who an actor is connected to, and through what: a direct relationship, or a shared
-# project, council or network, event, agreement, or funding. `partner` is the pattern for
-# the other end: any actor, or (when `y` is already bound) that one.
-def _connections(scope: str, partner: str, carried: str) -> str:
-    # A subquery may not return a variable it imported (Neo4j rejects it; ArcadeDB does not).
-    y = "" if partner == "y" else "y, "
+# project, council or network, event, agreement, or funding. Ranking needs only the partner
+# and the kind of link; describing the links (`described`) is done for one page alone, in
+# one expansion restricted to the page's partners (`page`, a list variable in scope).
+_VIA: Final = "CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' ELSE toUpper(m.kind) END"
+
+
+def _valid(var: str, timed: bool) -> str:
+    # Without a time filter every validity test is true; leaving them out halves the cost
+    # of expanding a hub in the embedded store (graph.relationships picks the variant).
+    return f" AND {valid(var)}" if timed else ""
+
+
+def _connections(
+    scope: str, *, timed: bool, page: str = "", described: bool = False, rels: bool = True
+) -> str:
+    only = f"y IN {page} AND " if page else ""
+    kept = f"{page}, " if page else ""
+    direct = "y, 'DIRECT' AS via" + (
+        f", null AS through, {'[r]' if rels else '[]'} AS rels" if described else ""
+    )
+    shared = f"y, {_VIA} AS via" + (
+        f", m.id AS through, {'[r1, r2]' if rels else '[]'} AS rels" if described else ""
+    )
+    carried = "x, y, via, through, rels" if described else "x, y, via"
     return (
         f"CALL ({scope}) {{ "
         # $types: the relationship types that make two actors partners (graph.relationships).
-        f"MATCH (x)-[r]-({partner}) "
-        f"WHERE type(r) IN $types AND {valid('r')} "
-        f"RETURN {y}'DIRECT' AS via, null AS through, [r] AS rels "
+        f"MATCH (x)-[r]-(y:Actor) WHERE {only}type(r) IN $types{_valid('r', timed)} "
+        f"RETURN {direct} "
         "UNION ALL "
         # Groups larger than $max_group are skipped before their members are expanded
         # (m.members is kept by the loaders); see docs/ontology.md.
         f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS}) "
-        f"WHERE coalesce(m.members, 0) <= $max_group AND type(r1) IN $types "
-        f"AND {valid('r1')} AND {valid('m')} "
-        f"MATCH (m)-[r2]-({partner}) "
-        f"WHERE y <> x AND type(r2) IN $types AND {valid('r2')} "
-        f"RETURN {y}CASE WHEN type(r1) = 'FUNDS' OR type(r2) = 'FUNDS' THEN 'FUNDING' "
-        "ELSE toUpper(m.kind) END AS via, m.id AS through, [r1, r2] AS rels "
+        f"WHERE coalesce(m.members, 0) <= $max_group AND type(r1) IN $types"
+        f"{_valid('r1', timed)}{_valid('m', timed)} "
+        f"MATCH (m)-[r2]-(y:Actor) WHERE {only}y <> x AND type(r2) IN $types{_valid('r2', timed)} "
+        f"RETURN {shared} "
         "} "
-        f"WITH {carried}x, y, via, through, rels WHERE ($via IS NULL OR via IN $via) "
+        f"WITH {kept}{carried} WHERE ($via IS NULL OR via IN $via) "
     )
 
 
 _LINKS: Final = f"collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}})"
 
-# Two passes: rank every partner by how many links it has (counting only, which is cheap),
-# then describe the links of the page's partners alone.
-PARTNERS: Final = (
-    "MATCH (x:Entity {id: $key}) "
-    + _connections("x", "y:Actor", "")
-    + "WITH x, y, count(*) AS strength ORDER BY strength DESC, y.name, y.id "
-    "WITH x, collect(y) AS ranked "
-    "WITH x, size(ranked) AS total, ranked[$skip..($skip + $limit)] AS page "
-    # An aggregate without grouping keys returns one row even for an empty page (a page past
-    # the end), so the total survives it; the page keeps its order through `position`.
-    "CALL (x, page) { "
-    "UNWIND range(0, size(page) - 1) AS position "
-    "WITH x, position, page[position] AS y "
-    + _connections("x, y", "y", "position, ")
-    + f"WITH position, y, {_LINKS} AS links ORDER BY position "
-    "RETURN collect({partner: properties(y), links: links}) AS described "
-    "} "
-    "RETURN total, described AS page"
-)
 
-# The same two passes: intersect the actors' partner sets on ids, then describe the links
-# of the page's common partners alone (describing every link first exhausts the engine's
-# query memory on hubs).
-COMMON_PARTNERS: Final = (
-    "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
-    + _connections("x", "y:Actor", "")
-    + "WITH x, y, count(*) AS strength WHERE NOT y.id IN $keys "
-    "WITH y, count(x) AS actors, sum(strength) AS strength WHERE actors = size($keys) "
-    "WITH y ORDER BY strength DESC, y.name, y.id LIMIT $limit "
-    "WITH collect(y) AS page "
-    "UNWIND range(0, size(page) - 1) AS position "
-    "WITH position, page[position] AS y "
-    "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
-    "WITH position, x, y "
-    + _connections("x, y", "y", "position, ")
-    + f"WITH position, y, x, {_LINKS} AS links "
-    "WITH position, y, collect({of: x.id, links: links}) AS per_actor ORDER BY position "
-    "RETURN properties(y) AS partner, per_actor"
-)
+def _partners(timed: bool, rels: bool) -> str:
+    # Rank every partner by how many links it has (counting only), then describe the links
+    # of the page's partners. The engine sorts a top-k cheaply but a full ORDER BY of a
+    # hub's thousands of partners slowly, so the total is taken before the ranking.
+    return (
+        "MATCH (x:Entity {id: $key}) " + _connections("x", timed=timed) + "WITH x, y, count(*) AS strength "
+        "WITH x, collect({y: y, strength: strength}) AS scored "
+        # An aggregate without grouping keys returns one row even for an empty page (a page
+        # past the end), so the total survives it.
+        "CALL (scored) { "
+        "UNWIND scored AS s WITH s.y AS y, s.strength AS strength "
+        "ORDER BY strength DESC, y.name, y.id SKIP $skip LIMIT $limit "
+        "RETURN collect(y) AS page "
+        "} "
+        "WITH x, size(scored) AS total, page "
+        "CALL (x, page) { "
+        + _connections("x, page", timed=timed, page="page", described=True, rels=rels)
+        + f"WITH y, {_LINKS} AS links "
+        "RETURN collect({key: y.id, links: links}) AS described "
+        "} "
+        "RETURN total, [p IN page | properties(p)] AS page, described"
+    )
+
+
+def _common_partners(timed: bool, rels: bool) -> str:
+    # The same two passes: intersect the actors' partner sets, then describe the links of
+    # the page's common partners alone (describing every link first exhausts the engine's
+    # query memory on hubs).
+    return (
+        "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
+        + _connections("x", timed=timed)
+        + "WITH x, y, count(*) AS strength WHERE NOT y.id IN $keys "
+        "WITH y, count(x) AS actors, sum(strength) AS strength WHERE actors = size($keys) "
+        "WITH y ORDER BY strength DESC, y.name, y.id LIMIT $limit "
+        "WITH collect(y) AS page "
+        "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
+        + _connections("x, page", timed=timed, page="page", described=True, rels=rels)
+        + f"WITH page, x, y, {_LINKS} AS links "
+        "WITH page, y, collect({of: x.id, links: links}) AS per_actor "
+        "RETURN [i IN range(0, size(page) - 1) WHERE page[i] = y][0] AS position, "
+        "properties(y) AS partner, per_actor"
+    )
+
+
+# Keyed by (whether the request filters by time, whether it asks for the links' relationships):
+# a hub's first page has hundreds of links, and their relationships dominate the answer.
+_VARIANTS: Final = [(timed, rels) for timed in (False, True) for rels in (False, True)]
+PARTNERS: Final[dict[tuple[bool, bool], str]] = {v: _partners(*v) for v in _VARIANTS}
+COMMON_PARTNERS: Final[dict[tuple[bool, bool], str]] = {v: _common_partners(*v) for v in _VARIANTS}
 
 # Variable-length bounds cannot be parameters, so there is one statement per bound; the
 # relationship types come from the ontology's closed table.
