@@ -197,6 +197,7 @@ def _partners(db: Database, s: Samples, i: int) -> Awaitable[object]:
         max_group=API_GROUP_DEFAULT,
         first=PAGE,
         after=None,
+        with_relationships=False,  # as the API does: PARTNERS selects the links' kinds alone
     )
 
 
@@ -215,6 +216,7 @@ def _common(db: Database, s: Samples, i: int) -> Awaitable[object]:
         when=NO_WHEN,
         max_group=API_GROUP_DEFAULT,
         first=PAGE,
+        with_relationships=False,  # as the API does: COMMON selects the links' kinds alone
     )
 
 

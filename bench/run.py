@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.latency import Plan, SizeResult, measure_size
-from bench.load import throughput, wrk_available
+from bench.load import Throughput, throughput, wrk_available
 from bench.queries import LOOKUP, PARTNERS, Samples
 from bench.report import BenchResult, Memory, render
 from bench.service import Ports, Service, rss_mb
@@ -67,19 +67,31 @@ def _memory(service: Service, label: str) -> list[Memory]:
 
 
 def _throughput(
-    result: BenchResult, service: Service, samples: Samples, seconds: float, use_wrk: bool
+    result: BenchResult, service: Service, samples: Samples, seconds: float, warmup: float, use_wrk: bool
 ) -> None:
-    for name, mix in (("lookup", False), ("mix", True)):
-        say(f"throughput {name}, {service.workers} worker(s), {CLIENTS} clients, {seconds:g} s")
-        t = throughput(
+    def run(name: str, mix: bool, duration: float) -> Throughput:
+        return throughput(
             name,
             service.ports.http,
             _bodies(samples, mix),
             workers=service.workers,
             clients=CLIENTS,
-            seconds=seconds,
+            seconds=duration,
             use_wrk=use_wrk,
         )
+
+    if warmup > 0:
+        # A freshly started store runs the mix at half speed until its JIT has compiled the
+        # query paths (about 30 s of load); the 2-worker service starts a new store.
+        say(f"throughput warm-up: the mix for {warmup:g} s, not counted")
+        result.notes.append(
+            f"{service.workers}-worker throughput runs follow {warmup:g} s of the same mix, not counted "
+            "(the store's JIT warm-up after each service start)."
+        )
+        run("warm-up", True, warmup)
+    for name, mix in (("lookup", False), ("mix", True)):
+        say(f"throughput {name}, {service.workers} worker(s), {CLIENTS} clients, {seconds:g} s")
+        t = run(name, mix, seconds)
         say(f"  {t.rps:.0f} req/s, {t.errors} errors ({t.client})")
         result.throughput.append(t)
 
@@ -122,14 +134,14 @@ def bench(args: argparse.Namespace, result: BenchResult) -> None:
         last = result.sizes[-1]
         assert last.samples is not None
         result.memory += _memory(service, f"1 worker, after the {last.name} latency runs")
-        _throughput(result, service, last.samples, args.duration, use_wrk)
+        _throughput(result, service, last.samples, args.duration, args.warmup, use_wrk)
         result.memory += _memory(service, "1 worker, after throughput")
         say("restarting coopgraph serve with 2 workers on the same data dir")
         service.stop()
         service = Service(data_dir, ports, workers=2)
         RUNNING[:] = [service]
         result.notes.append(f"service restart with 2 workers on size {last.name}: {service.start():.1f} s")
-        _throughput(result, service, last.samples, args.duration, use_wrk)
+        _throughput(result, service, last.samples, args.duration, args.warmup, use_wrk)
         result.memory += _memory(service, "2 workers, after throughput")
     finally:
         say("stopping the service")
@@ -178,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=parse_sizes, default=None, help="S,M (default) or NAME=ACTORS,...")
     parser.add_argument("--iterations", type=int, default=None, help="per local query (default 300)")
     parser.add_argument("--duration", type=float, default=None, help="seconds per throughput run (15)")
+    parser.add_argument(
+        "--warmup", type=float, default=None, help="seconds of untimed load before throughput runs (30)"
+    )
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per query and size, at most")
     parser.add_argument("--smoke", action="store_true", help=f"size S with {SMOKE_ACTORS} actors, quick")
     parser.add_argument("--python-client", action="store_true", help="throughput without wrk")
@@ -188,12 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.sizes = args.sizes or [("S", SMOKE_ACTORS)]
         args.iterations = args.iterations or 5
         args.duration = args.duration or 2.0
+        args.warmup = 0.0 if args.warmup is None else args.warmup
         args.budget = min(args.budget, 10.0)
         if args.out is None:
             args.out = Path(tempfile.mkstemp(prefix="coopgraph-bench-", suffix=".md")[1])
     args.sizes = args.sizes or parse_sizes("S,M")
     args.iterations = args.iterations or 300
     args.duration = args.duration or 15.0
+    args.warmup = 30.0 if args.warmup is None else args.warmup
     args.out = args.out or Path("BENCHMARKS.md")
 
     signal.signal(signal.SIGTERM, _on_sigterm)

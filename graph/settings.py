@@ -37,6 +37,7 @@ class Settings:
     port: int
     workers: int
     store: StoreSettings
+    access_log: bool = False
 
     @property
     def embedded(self) -> bool:
@@ -65,6 +66,16 @@ def _positive(env: Mapping[str, str], name: str, default: float, problems: list[
         problems.append(f"{name}={raw!r} must be a positive number")
         return default
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    problems.append(f"{name}={raw!r} must be 1 or 0 (true/false, yes/no, on/off)")
+    return False
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +114,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not (heap[:-1].isdigit() and heap[-1].lower() in "mg"):
         problems.append(f"COOPGRAPH_STORE_HEAP={heap!r} must look like 512m or 2g")
 
+    access_log = _flag(env, "COOPGRAPH_ACCESS_LOG", problems)
+
     store = StoreSettings(
         data_dir=Path(env.get("COOPGRAPH_DATA_DIR", "").strip() or "data").resolve(),
         bolt_port=_port(env, "COOPGRAPH_STORE_BOLT_PORT", 7690, problems),
@@ -121,4 +134,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=port,
         workers=workers,
         store=store,
+        access_log=access_log,
     )

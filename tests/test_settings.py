@@ -17,6 +17,8 @@ def test_defaults_use_the_embedded_store() -> None:
     assert settings.port == 8000
     assert settings.database == "coopgraph"
     assert settings.store.heap == "512m"
+    assert not settings.access_log
+    assert load_settings({"COOPGRAPH_ACCESS_LOG": "yes"}).access_log
 
 
 def test_neo4j_uri_selects_an_external_server() -> None:
@@ -34,6 +36,7 @@ def test_every_problem_is_reported_at_once() -> None:
                 "COOPGRAPH_PORT": "80000",
                 "COOPGRAPH_STORE_HEAP": "lots",
                 "COOPGRAPH_STORE_TIMEOUT": "-1",
+                "COOPGRAPH_ACCESS_LOG": "maybe",
             }
         )
     message = str(caught.value)
@@ -43,6 +46,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "COOPGRAPH_PORT",
         "COOPGRAPH_STORE_HEAP",
         "COOPGRAPH_STORE_TIMEOUT",
+        "COOPGRAPH_ACCESS_LOG",
     ):
         assert name in message
 
