@@ -43,7 +43,11 @@ Members = list[tuple[EntityRecord, str]]
 
 
 def _members(rows: list[dict[str, Any]]) -> Members:
-    return [(EntityRecord.from_props(row["n"]), str(row["eid"])) for row in rows]
+    # The statements return the drawn properties only (null where a node has none).
+    return [
+        (EntityRecord.from_props({k: v for k, v in row["n"].items() if v is not None}), str(row["eid"]))
+        for row in rows
+    ]
 
 
 async def neighbourhood(
@@ -94,7 +98,8 @@ async def filtered_nodes(
     return members[:max_nodes], len(members) > max_nodes
 
 
-_EDGE_FIELDS = ("id", "from", "to", "type", "kind", "role", "start", "end", "sources")
+# The columns of cypher.EDGES_AMONG after [id, from, to, type].
+_PROPS = ("kind", "role", "start", "end", "sources")
 
 
 async def subgraph(db: Database, members: Members, when: TimeFilter, truncated: bool) -> Subgraph:
@@ -105,12 +110,9 @@ async def subgraph(db: Database, members: Members, when: TimeFilter, truncated: 
     }
     [edges] = await db.read(cypher.EDGES_AMONG, params)
     relationships = []
-    for edge in edges["edges"]:
-        row = dict(zip(_EDGE_FIELDS, edge, strict=True))
-        props = {k: row[k] for k in ("id", "kind", "role", "start", "end", "sources") if row[k] is not None}
-        relationships.append(
-            RelationshipRecord(str(row["id"]), str(row["type"]), row["from"], row["to"], props)
-        )
+    for key, source, target, type_, *rest in edges["edges"]:
+        props = {"id": key} | {k: v for k, v in zip(_PROPS, rest, strict=True) if v is not None}
+        relationships.append(RelationshipRecord(str(key), str(type_), source, target, props))
     nodes = [record for record, _ in members]
     # Degrees in the whole graph are kept on the nodes by the loaders (m.degree).
     degrees = {record.key: int(record.props.get("degree") or 0) for record in nodes}

@@ -49,6 +49,30 @@ def test_network_for_a_project(client: TestClient) -> None:
     assert all(k.startswith("ee-") for k in keys)
 
 
+NODE_LINK = """
+query($center: String!, $max: Int!) {
+  network(center: $center, depth: 2, maxNodes: $max) {
+    truncated nodes { key kind degree } edges { key source target kind role sources } nodeLink
+  }
+}
+"""
+
+
+def test_node_link_json_is_the_same_network_as_the_typed_lists(client: TestClient) -> None:
+    for center, size in (("lv-viaa", 200), ("lv-viaa", 5), ("fi-careeria", 200)):
+        net = gql(client, NODE_LINK, center=center, max=size)["network"]
+        data = net["nodeLink"]
+        assert data["directed"] and data["multigraph"]
+        assert data["graph"] == {"truncated": net["truncated"]}
+        assert [(n["id"], n["kind"], n["degree"]) for n in data["nodes"]] == [
+            (n["key"], n["kind"], n["degree"]) for n in net["nodes"]
+        ]
+        assert [
+            (e["key"], e["source"], e["target"], e["kind"], e["role"], e["sources"]) for e in data["links"]
+        ] == [(e["key"], e["source"], e["target"], e["kind"], e["role"], e["sources"]) for e in net["edges"]]
+        assert data["links"], f"the network around {center} has edges"
+
+
 COPART = """
 query($countries: [Country!], $min: Int!) {
   coParticipation(countries: $countries, minShared: $min) { weight a { key } b { key } shared { key } }
