@@ -321,6 +321,14 @@ NETWORK = Query(
     _network,
     heavy=True,
 )
+# The same network as one JSON value: what a drawing client would ask for.
+NETWORK_NODE_LINK = Query(
+    "network depth 2, node-link JSON",
+    "query($center: String!) { network(center: $center, depth: 2, maxNodes: 200) { nodeLink } }",
+    lambda s, i: {"center": _pick(s.actors, i)},
+    _network,
+    heavy=True,
+)
 CO_PARTICIPATION = Query(
     "co-participation (country)",
     "query($countries: [Country!]) { coParticipation(countries: $countries) "
@@ -353,6 +361,7 @@ MIX: tuple[Query, ...] = (
     PATHS,
     COMMON,
     NETWORK,
+    NETWORK_NODE_LINK,
     CO_PARTICIPATION,
     BROKERS,
     COVERAGE,
