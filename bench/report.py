@@ -268,6 +268,10 @@ def render(result: BenchResult) -> str:
         "graph: random synthetic actors plus 5 each of agencies, ministries, schools and "
         "municipalities; random actor pairs for paths; actor pairs two hops apart for common "
         "partners; folded name prefixes for search; random municipalities for coverage.",
+        "- Latencies are therefore those of an input whose pages were just read (a warm cache, "
+        "as for a dashboard polling the same questions); runs before this method timed the API "
+        "on a colder cache than raw and are not comparable. The untimed runs count against each "
+        "query's time budget.",
         "- `raw` repeats every statement of the resolver's code path (e.g. network = entity, two "
         "neighbour levels, edges among, degrees; a cached answer = data version + the entities "
         "it names) but does no GraphQL work; API/raw and API - raw at p50 are therefore the cost "

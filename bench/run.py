@@ -85,8 +85,8 @@ def _throughput(
         # query paths (about 30 s of load); the 2-worker service starts a new store.
         say(f"throughput warm-up: the mix for {warmup:g} s, not counted")
         result.notes.append(
-            f"{service.workers}-worker throughput runs follow {warmup:g} s of the same mix, not counted "
-            "(the store's JIT warm-up after each service start)."
+            f"{service.workers}-worker throughput runs follow {warmup:g} s of the lookup/partners mix, "
+            "not counted (the store's JIT warm-up: the 2-worker service starts a new store)."
         )
         run("warm-up", True, warmup)
     for name, mix in (("lookup", False), ("mix", True)):

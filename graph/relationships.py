@@ -128,7 +128,7 @@ async def partners(
     if not rows:
         return 0, []
     links = {item["key"]: item["links"] for item in rows[0]["described"]}
-    page = [Partner(EntityRecord.from_props(p), _links(links.get(p["id"], []))) for p in rows[0]["page"]]
+    page = [Partner(EntityRecord.from_props(p), _links(links[p["id"]])) for p in rows[0]["page"]]
     return int(rows[0]["total"]), page
 
 

@@ -69,10 +69,10 @@ def _positive(env: Mapping[str, str], name: str, default: float, problems: list[
 
 
 def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    raw = env.get(name, "").strip()
+    if raw.lower() in ("", "0", "false", "no", "off"):
         return False
-    if raw in ("1", "true", "yes", "on"):
+    if raw.lower() in ("1", "true", "yes", "on"):
         return True
     problems.append(f"{name}={raw!r} must be 1 or 0 (true/false, yes/no, on/off)")
     return False

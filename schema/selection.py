@@ -21,11 +21,15 @@ def _selects(selections: Iterable[Selection], names: frozenset[str], deep: bool)
     return False
 
 
+# A field can be reached through several nodes merged under one response key (written twice,
+# or selected by two fragments): what any of them selects is selected.
+
+
 def selects_child(info: Info, name: str) -> bool:
     """Whether the field's own selection (fragments included) names `name`."""
-    return _selects(info.selected_fields[0].selections, frozenset({name}), deep=False)
+    return any(_selects(f.selections, frozenset({name}), deep=False) for f in info.selected_fields)
 
 
 def selects_below(info: Info, *names: str) -> bool:
     """Whether any of `names` is selected at any depth below the field."""
-    return _selects(info.selected_fields[0].selections, frozenset(names), deep=True)
+    return any(_selects(f.selections, frozenset(names), deep=True) for f in info.selected_fields)

@@ -96,6 +96,17 @@ query($key: String!) {
 }
 """
 
+# Two fragments on Query select the same partners field; only the second asks for relationships.
+LINKS_BY_TWO_FRAGMENTS = """
+fragment Names on Query { partners(key: $key, first: 100) { edges { node { key } links { via } } } }
+fragment Details on Query {
+  partners(key: $key, first: 100) {
+    edges { since { text } links { via through { key } relationships { key } } }
+  }
+}
+query($key: String!) { ...Names ...Details }
+"""
+
 
 def _link_summary(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str | None]]]]:
     return [
@@ -115,6 +126,14 @@ def test_links_are_the_same_whether_or_not_their_relationships_are_asked_for(cli
     assert _link_summary(by_fragment) == _link_summary(full)
     links = [link for e in by_fragment["partners"]["edges"] for link in e["links"]]
     assert links and all(link["relationships"] for link in links)
+    merged = gql(client, LINKS_BY_TWO_FRAGMENTS, key="lv-viaa")["partners"]["edges"]
+    assert [[r["key"] for r in link["relationships"]] for e in merged for link in e["links"]] == [
+        [r["key"] for r in link["relationships"]] for link in links
+    ]
+    assert [e["since"] for e in merged] == [
+        e["since"] and {"text": e["since"]["text"]} for e in full["partners"]["edges"]
+    ]
+    assert any(e["since"] for e in merged)
     # A direct link is one relationship, a shared project or event two.
     assert all(len(link["relationships"]) == (1 if link["via"] == "DIRECT" else 2) for link in links)
 

@@ -10,7 +10,7 @@ from graph.cypher.fragments import NOT_CONNECTING, PARTICIPATION_TYPES, rel_map,
 def _drawn(var: str) -> str:
     return (
         f"{{id: {var}.id, kind: {var}.kind, name: {var}.name, name_en: {var}.name_en, "
-        f"country: {var}.country, degree: {var}.degree}} AS n"
+        f"country: {var}.country, degree: {var}.degree}}"
     )
 
 
@@ -20,10 +20,10 @@ NEIGHBOURS: Final = (
     "UNWIND $keys AS key MATCH (a:Entity {id: key})-[r]-(b:Entity) "
     f"WHERE NOT type(r) IN {NOT_CONNECTING} AND $seen[b.id] IS NULL AND {valid('r')} "
     "AND ($kinds IS NULL OR b.kind IN $kinds) AND ($countries IS NULL OR b.country IN $countries) "
-    f"WITH DISTINCT b LIMIT $limit RETURN {_drawn('b')}, elementId(b) AS eid"
+    f"WITH DISTINCT b LIMIT $limit RETURN {_drawn('b')} AS n, elementId(b) AS eid"
 )
 
-CENTER: Final = f"MATCH (n:Entity {{id: $key}}) RETURN {_drawn('n')}, elementId(n) AS eid"
+CENTER: Final = f"MATCH (n:Entity {{id: $key}}) RETURN {_drawn('n')} AS n, elementId(n) AS eid"
 
 # Nodes picked by a filter instead of around a centre.
 FILTERED_NODES: Final = (
@@ -32,7 +32,7 @@ FILTERED_NODES: Final = (
     "AND ($project IS NULL OR n.id = $project OR EXISTS { "
     f"MATCH (n)-[pr]-(:Project {{id: $project}}) WHERE {valid('pr')} }}) "
     f"AND {valid('n')} "
-    f"RETURN {_drawn('n')}, elementId(n) AS eid ORDER BY n.id LIMIT $limit"
+    f"RETURN {_drawn('n')} AS n, elementId(n) AS eid ORDER BY n.id LIMIT $limit"
 )
 
 # Every relationship among a set of nodes (the induced subgraph), as one row of short lists:

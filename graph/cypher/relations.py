@@ -79,7 +79,8 @@ _LINKS: Final = f"collect({{via: via, through: through, rels: [rel IN rels | {re
 def _partners(timed: bool, rels: bool) -> str:
     # Rank every partner by how many links it has (counting only), then describe the links
     # of the page's partners. The engine sorts a top-k cheaply but a full ORDER BY of a
-    # hub's thousands of partners slowly, so the total is taken before the ranking.
+    # hub's thousands of partners slowly, so only the page is sorted (SKIP/LIMIT inside the
+    # subquery) and the total is the size of the unsorted list.
     return (
         "MATCH (x:Entity {id: $key}) " + _connections("x", timed=timed) + "WITH x, y, count(*) AS strength "
         "WITH x, collect({y: y, strength: strength}) AS scored "
