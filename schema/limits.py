@@ -10,12 +10,18 @@ Every entry of LIMIT_EXTENSIONS is a class, so Strawberry makes a fresh instance
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
@@ -53,32 +59,31 @@ def _coded(rule: type[ASTValidationRule]) -> type[ValidationRule]:
 
 
 # Strawberry's limiters build a new rule class for every instance, that is for every request;
-# the validation cache is keyed by the rule classes, so it would never hit. The coded rules
-# are built once per process instead.
+# the validation cache is keyed by the rule classes, so it would never hit (and building the
+# classes costs tens of microseconds a request). The coded rules are built once per process,
+# from one limiter instance each, and every request's extension reuses them.
 _RULES: dict[str, list[type[ASTValidationRule]]] = {}
 
 
-def _once(name: str, rules: Sequence[type[ASTValidationRule]]) -> list[type[ASTValidationRule]]:
+def _once(name: str, limiter: Callable[[], AddValidationRules]) -> list[type[ASTValidationRule]]:
     if name not in _RULES:
-        _RULES[name] = [_coded(rule) for rule in rules]
+        _RULES[name] = [_coded(rule) for rule in limiter().validation_rules]
     return _RULES[name]
 
 
-class DepthLimit(QueryDepthLimiter):
+class DepthLimit(AddValidationRules):
     """At most MAX_DEPTH levels of nested selections (introspection fields are not counted,
     as in Strawberry's limiter, so the playground's introspection query always passes)."""
 
     def __init__(self) -> None:
-        super().__init__(max_depth=MAX_DEPTH)
-        self.validation_rules = _once("depth", self.validation_rules)
+        super().__init__(_once("depth", lambda: QueryDepthLimiter(max_depth=MAX_DEPTH)))
 
 
-class AliasLimit(MaxAliasesLimiter):
+class AliasLimit(AddValidationRules):
     """At most MAX_ALIASES aliased fields in the document, fragments included."""
 
     def __init__(self) -> None:
-        super().__init__(max_alias_count=MAX_ALIASES)
-        self.validation_rules = _once("aliases", self.validation_rules)
+        super().__init__(_once("aliases", lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES)))
 
 
 class TokenLimit(MaxTokensLimiter):
