@@ -8,18 +8,26 @@ from typing import Any
 
 from neo4j.time import Date, DateTime
 
+TEMPORAL = (Date, DateTime)
+
 
 def native(value: Any) -> Any:
     """Driver temporal values to Python ones; lists element-wise."""
-    if isinstance(value, (Date, DateTime)):
-        return value.to_native()
     if isinstance(value, list):
-        return [native(v) for v in value]
-    return value
+        # Property lists are homogeneous (Neo4j and the store both require it): the first item
+        # says whether any needs converting. Every partner and network node passes here.
+        return [v.to_native() for v in value] if value and isinstance(value[0], TEMPORAL) else value
+    return value.to_native() if isinstance(value, TEMPORAL) else value
 
 
 def native_map(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: native(v) for k, v in props.items()}
+    data = dict(props)
+    for key, value in data.items():  # inlined native(): every partner and network node passes here
+        if isinstance(value, TEMPORAL) or (
+            isinstance(value, list) and value and isinstance(value[0], TEMPORAL)
+        ):
+            data[key] = native(value)
+    return data
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.cypher import relations as cypher
 from graph.database import Database
@@ -27,8 +27,9 @@ class TimeFilter:
         return {"asOf": self.as_of, "from": self.period_from, "to": self.period_to}
 
 
-@dataclass(frozen=True)
-class Link:
+# Tuples rather than dataclasses: a partners page builds dozens of these per request, and a
+# NamedTuple is built in C (a frozen dataclass sets each field through object.__setattr__).
+class Link(NamedTuple):
     """How two actors are connected: directly, or through an intermediary entity."""
 
     via: str
@@ -36,14 +37,12 @@ class Link:
     relationships: list[RelationshipRecord]
 
 
-@dataclass(frozen=True)
-class Partner:
+class Partner(NamedTuple):
     entity: EntityRecord
     links: list[Link]
 
 
-@dataclass(frozen=True)
-class CommonPartner:
+class CommonPartner(NamedTuple):
     entity: EntityRecord
     links_by_actor: dict[str, list[Link]]
 
@@ -71,7 +70,11 @@ def _types(kinds: Sequence[str] | None) -> list[str] | None:
 
 def _links(raw: list[dict[str, Any]]) -> list[Link]:
     return [
-        Link(link["via"], link["through"], [RelationshipRecord.from_row(r) for r in link["rels"]])
+        Link(
+            link["via"],
+            link["through"],
+            [RelationshipRecord.from_row(r) for r in rels] if (rels := link["rels"]) else [],
+        )
         for link in raw
     ]
 

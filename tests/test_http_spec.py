@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from cross_web import HTTPException
 from graphql import get_introspection_query
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -408,3 +409,91 @@ def test_limits_leave_other_errors_and_introspection_alone(limited: TestClient) 
     introspection = post(limited, {"query": get_introspection_query(descriptions=True)})
     assert introspection.status_code == 200, introspection.text
     assert introspection.json()["data"]["__schema"]["queryType"]["name"] == "LimitedQuery"
+
+
+# --- the shortcut for plain POSTs -------------------------------------------------------------
+
+
+def spy_on_shortcut(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, per request, whether the shortcut answered it (an HTTP error it raised included)."""
+    shortcut = GraphQLEndpoint._plain_post
+    taken: list[bool] = []
+
+    async def spy(self: GraphQLEndpoint, request: Any) -> Any:
+        try:
+            response = await shortcut(self, request)
+        except HTTPException:
+            taken.append(True)
+            raise
+        taken.append(response is not None)
+        return response
+
+    monkeypatch.setattr(GraphQLEndpoint, "_plain_post", spy)
+    return taken
+
+
+SHORTCUT_CASES = [
+    {"query": STATS},
+    {"query": "query($key: String!) { entity(key: $key) { key name } }", "variables": {"key": "nope"}},
+    {"query": "query($key: String!) { entity(key: $key) { key } }", "variables": {"key": 5}},
+    {"query": "query($key: String!) { entity(key: $key) { key } }", "variables": {}},
+    {"query": "{ nope }"},
+    {"query": "{ graphStats {"},
+    {"query": "query A { graphStats { nodeCount } } query B { __typename }"},
+    {"query": "query A { graphStats { nodeCount } }", "operationName": "B"},
+    {"query": "mutation { x }"},
+    {"query": "subscription { x }"},
+    {"query": STATS, "extensions": {"persistedQuery": {"version": 1}}},
+]
+
+
+@pytest.mark.parametrize("body", SHORTCUT_CASES)
+@pytest.mark.parametrize("accept", [GRJ, JSON, None])
+def test_plain_post_shortcut_answers_as_the_general_path_does(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, body: dict[str, Any], accept: str | None
+) -> None:
+    taken = spy_on_shortcut(monkeypatch)
+    fast = post(client, body, accept)
+    assert taken == [True]
+
+    async def general(self: GraphQLEndpoint, request: Any) -> None:
+        return None
+
+    monkeypatch.setattr(GraphQLEndpoint, "_plain_post", general)
+    slow = post(client, body, accept)
+    assert (fast.status_code, fast.headers["content-type"], fast.headers["vary"]) == (
+        slow.status_code,
+        slow.headers["content-type"],
+        slow.headers["vary"],
+    )
+    assert fast.json() == slow.json()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"query": STATS}],
+        {"query": ""},
+        {"query": STATS, "operationName": ""},
+        {"query": STATS, "variables": []},
+    ],
+)
+def test_other_posts_take_the_general_path(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, body: object
+) -> None:
+    taken = spy_on_shortcut(monkeypatch)
+    post(client, body)
+    assert taken == [False]
+
+
+def test_cached_validation_still_applies_the_limits_on_every_request(client: TestClient) -> None:
+    # The production schema validates each query text once (ValidateOnce): a repeated request
+    # must get the same verdict, limits included, and one text's verdict never another's.
+    for _ in range(3):
+        too_many = post(client, {"query": aliased(MAX_ALIASES + 1)})
+        assert too_many.status_code == 400
+        assert codes(too_many) == ["QUERY_TOO_COMPLEX"]
+        unknown = post(client, {"query": "{ nope }"})
+        assert unknown.status_code == 400
+        assert codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
+        assert post(client, {"query": aliased(MAX_ALIASES)}).status_code == 200
