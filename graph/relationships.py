@@ -28,7 +28,8 @@ class TimeFilter:
 
 
 # Tuples rather than dataclasses: a partners page builds dozens of these per request, and a
-# NamedTuple is built in C (a frozen dataclass sets each field through object.__setattr__).
+# NamedTuple's constructor is one call to tuple.__new__ (a frozen dataclass sets each field
+# through object.__setattr__).
 class Link(NamedTuple):
     """How two actors are connected: directly, or through an intermediary entity."""
 

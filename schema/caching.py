@@ -28,12 +28,14 @@ class ParseOnce(ParserCache):
 
 
 class ValidateOnce(SchemaExtension):
-    """Validation results per query text and rule set, for the whole process.
+    """Validation results per query text and rule set, kept by the factory: one factory per
+    schema (the schema is not part of the key).
 
     Strawberry's ValidationCache keys on the parsed document, and graphql-core hashes a
     document by walking its whole syntax tree, on every request (~15 µs for a partners page,
     measured with py-spy). The query text decides the document (ParseOnce), so it keys the
-    result just as well, and Python caches a string's hash.
+    result just as well, and Python caches a string's hash. There is no await between the
+    lookup and the update, so concurrent requests on the event loop cannot interleave there.
     """
 
     def __init__(self, results: OrderedDict[ValidationKey, list[GraphQLError]], maxsize: int) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import SchemaExtension
 
 from graph.errors import QueryTimeout, StoreUnavailable
 from resolvers.errors import UserError
@@ -80,6 +81,13 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
     return _with_code(error, "Internal server error.", INTERNAL)
 
 
-class ErrorCodes(MaskErrors):
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [classify(error) for error in errors]
+class ErrorCodes(SchemaExtension):
+    """Every error of a result, classified once the operation is done (parse and validation
+    errors included). Strawberry's MaskErrors does the same through a runtime-checked
+    Protocol, ~8 µs per request even without errors; no answer here is streamed."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [classify(error) for error in result.errors]

@@ -21,7 +21,7 @@ Every error body is a GraphQL response whose errors carry ``extensions.code``.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -49,7 +50,7 @@ JSON = "application/json"
 RESPONSE_MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
 # A request error the server caused, not the client: 5xx rather than 400 under graphql-response+json.
 SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503}
-POST_OPERATIONS = OperationType.from_http("POST")
+POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -119,6 +120,27 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
+def json_body(content_type: str | None, body: bytes | str, decode: Callable[[str], object]) -> object:
+    """A POST body's JSON: 415 unless sent as application/json in UTF-8, 400 unless it is an
+    object (one operation) or a list (a batch). Both request paths apply these rules."""
+    media_type, params = parse_content_type(content_type or "")
+    if media_type.lower() != JSON or params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
+        raise HTTPException(415, "A GraphQL POST body must be sent as application/json (UTF-8).")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, "The request body is not valid UTF-8.") from exc
+    try:
+        parsed = decode(text)
+    except ValueError as exc:
+        raise HTTPException(400, "Unable to parse request body as JSON") from exc
+    except RecursionError as exc:  # json gives up on deep nesting this way, not with a ValueError
+        raise HTTPException(400, "The request body is nested too deeply.") from exc
+    if not isinstance(parsed, dict | list):
+        raise HTTPException(400, "The request body must be a JSON object.")
+    return parsed
+
+
 class _RequestAdapter(StarletteRequestAdapter):
     """Media types are case-insensitive (RFC 9110 section 8.3.1); Strawberry compares them as given."""
 
@@ -145,6 +167,10 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
     def __init__(self, schema: BaseSchema, *, playground_html: Path) -> None:
         super().__init__(schema)
         self.playground_html = playground_html
+        # The shortcut knows no streamed answers: with a streaming transport or @defer/@stream
+        # switched on, every request takes the general path.
+        streams = set(self.protocols) - {GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL}
+        self.plain_posts = not streams and not schema.config.enable_experimental_incremental_execution
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         db = request.app.state.db
@@ -172,21 +198,23 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def _plain_post(self, request: Request) -> Response | None:
-        """The common request (a POST of one operation as a JSON object), answered without
-        Strawberry's general request handling, which costs ~0.1 ms per request (measured
-        in-process); every step that decides the answer is Strawberry's own or this class's.
-        None for anything else (a GET, batches, uploads, streaming, a malformed body): the
-        general path handles it and produces its errors."""
-        headers = request.headers
-        accept = headers.get("accept") or ""
-        if request.method != "POST" or "multipart" in accept or "event-stream" in accept:
-            return None
-        content_type, params = parse_content_type(headers.get("content-type") or "")
-        if content_type.lower() != JSON or params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
+        """The common request, a POST of one operation as a JSON object, answered without
+        Strawberry's general request handling (~45 µs less per request, measured in-process).
+        The body rules, hooks and response building are the ones the general path uses (the
+        root value is None by this class's type). None for anything else (a GET, a batch, an
+        upload, a streamed answer, a body that breaks a rule): the general path answers those,
+        errors included."""
+        accept = request.headers.get("accept") or ""
+        if (
+            not self.plain_posts
+            or request.method != "POST"
+            or "multipart" in accept
+            or "event-stream" in accept
+        ):
             return None
         try:
-            data = json.loads((await request.body()).decode("utf-8"))
-        except ValueError:  # UnicodeDecodeError included
+            data = json_body(request.headers.get("content-type"), await request.body(), self.decode_json)
+        except HTTPException:
             return None
         if not isinstance(data, dict):
             return None
@@ -216,7 +244,10 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             raise HTTPException(400, exc.as_http_error_reason()) from exc
         except InvalidOperationTypeError as exc:
             raise HTTPException(400, exc.as_http_error_reason("POST")) from exc
-        return self.create_response(await self.process_result(request, result), sub_response)
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
 
     def error_response(self, exc: HTTPException, media_type: str, *, method: str = "") -> Response:
         """A request-level error as a GraphQL response with no {data} entry."""
@@ -257,20 +288,10 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
 
     async def check_post_body(self, request: AsyncHTTPRequestAdapter) -> None:
         """415 for a body that is not JSON in UTF-8, 400 for JSON that is not a request object."""
-        content_type, params = parse_content_type(request.content_type or "")
-        multipart = self.multipart_uploads_enabled and content_type == "multipart/form-data"
-        if multipart:
+        content_type, _ = parse_content_type(request.content_type or "")
+        if self.multipart_uploads_enabled and content_type == "multipart/form-data":
             return
-        if content_type != JSON or params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
-            raise HTTPException(415, "A GraphQL POST body must be sent as application/json (UTF-8).")
-        body = await request.get_body()
-        try:
-            text = body.decode("utf-8") if isinstance(body, bytes) else body
-        except UnicodeDecodeError as exc:
-            raise HTTPException(400, "The request body is not valid UTF-8.") from exc
-        parsed = self.parse_json(text)  # 400 on malformed JSON
-        if not isinstance(parsed, dict | list):
-            raise HTTPException(400, "The request body must be a JSON object.")
+        json_body(request.content_type, await request.get_body(), self.decode_json)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)

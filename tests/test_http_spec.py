@@ -452,6 +452,8 @@ SHORTCUT_CASES = [
 def test_plain_post_shortcut_answers_as_the_general_path_does(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, body: dict[str, Any], accept: str | None
 ) -> None:
+    if accept is None:
+        del client.headers["accept"]  # httpx sends */* unless told otherwise
     taken = spy_on_shortcut(monkeypatch)
     fast = post(client, body, accept)
     assert taken == [True]
@@ -467,6 +469,16 @@ def test_plain_post_shortcut_answers_as_the_general_path_does(
         slow.headers["vary"],
     )
     assert fast.json() == slow.json()
+
+
+def test_deeply_nested_body_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/graphql",
+        content=b"[" * 100_000,
+        headers={"Content-Type": JSON, "Accept": GRJ},
+    )
+    assert response.status_code == 400
+    assert codes(response) == ["BAD_REQUEST"]
 
 
 @pytest.mark.parametrize(

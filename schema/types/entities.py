@@ -237,14 +237,34 @@ class Target(Entity):
     year: int | None
 
 
+# Kinds whose type has no fields of its own.
+_PLAIN_TYPES: dict[str, type[Entity]] = {
+    "ministry": Ministry,
+    "agency": Agency,
+    "org_unit": OrgUnit,
+    "municipality": Municipality,
+    "region": Region,
+    "university": University,
+    "organisation": Organisation,
+    "person": Person,
+    "programme": Programme,
+}
+
+
 def entity_type(record: EntityRecord | None) -> Entity | None:
     return None if record is None else to_entity(record)
 
 
+def _identifiers(common: dict[str, Any]) -> dict[str, str]:
+    return {i.scheme: i.value for i in common["identifiers"]}
+
+
 def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per kind with own fields
     common = _common(record)
+    plain = _PLAIN_TYPES.get(record.kind)
+    if plain is not None:
+        return plain(**common)
     p = record.props
-    ident = {i.scheme: i.value for i in common["identifiers"]}
     match record.kind:
         case "school":
             return School(**common, students=p.get("students"))
@@ -253,7 +273,7 @@ def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per
         case "project":
             return Project(
                 **common,
-                code=ident.get("project_code"),
+                code=_identifiers(common).get("project_code"),
                 budget_total=p.get("budget_total"),
                 grant=p.get("grant"),
                 own_contribution=p.get("own_contribution"),
@@ -273,24 +293,15 @@ def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per
             return Agreement(**common, signed=FuzzyDate.from_props(p, "signed"))
         case "regulation":
             return Regulation(
-                **common, adopted=FuzzyDate.from_props(p, "adopted"), number=ident.get("regulation_number")
+                **common,
+                adopted=FuzzyDate.from_props(p, "adopted"),
+                number=_identifiers(common).get("regulation_number"),
             )
         case "target":
             return Target(
                 **common, metric=str(p.get("metric", "")), value=float(p.get("value", 0)), year=p.get("year")
             )
-    plain: dict[str, type[Entity]] = {
-        "ministry": Ministry,
-        "agency": Agency,
-        "org_unit": OrgUnit,
-        "municipality": Municipality,
-        "region": Region,
-        "university": University,
-        "organisation": Organisation,
-        "person": Person,
-        "programme": Programme,
-    }
-    return plain[record.kind](**common)
+    raise ValueError(f"no GraphQL type for entity kind {record.kind!r}")
 
 
 ENTITY_TYPES: list[type] = [
