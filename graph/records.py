@@ -9,6 +9,7 @@ from typing import Any
 from neo4j.time import Date, DateTime
 
 TEMPORAL = (Date, DateTime)
+TEMPORAL_OR_LIST = (Date, DateTime, list)
 
 
 def native(value: Any) -> Any:
@@ -22,10 +23,8 @@ def native(value: Any) -> Any:
 
 def native_map(props: Mapping[str, Any]) -> dict[str, Any]:
     data = dict(props)
-    for key, value in data.items():  # inlined native(): every partner and network node passes here
-        if isinstance(value, TEMPORAL) or (
-            isinstance(value, list) and value and isinstance(value[0], TEMPORAL)
-        ):
+    for key, value in data.items():  # native() only where it can change something: a hot path
+        if isinstance(value, TEMPORAL_OR_LIST):
             data[key] = native(value)
     return data
 

@@ -84,10 +84,13 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
 class ErrorCodes(SchemaExtension):
     """Every error of a result, classified once the operation is done (parse and validation
     errors included). Strawberry's MaskErrors does the same through a runtime-checked
-    Protocol, ~8 µs per request even without errors; no answer here is streamed."""
+    Protocol, ~8 µs per request even without errors, and also handles streamed results: the
+    endpoint offers no streaming (schema/http.py), which also classifies what an extension
+    hook raised, since that ends the operation before this runs."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [classify(error) for error in result.errors]
+        errors = getattr(result, "errors", None)  # an incremental result has none of its own
+        if result is not None and errors:
+            result.errors = [classify(error) for error in errors]

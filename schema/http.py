@@ -36,12 +36,12 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from schema.context import Context
+from schema.errors import classify
 from schema.loaders import Loaders
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -165,12 +165,12 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
 
     def __init__(self, schema: BaseSchema, *, playground_html: Path) -> None:
-        super().__init__(schema)
+        # No subscription protocols: the schema has no subscriptions, and every answer is one
+        # JSON document (ErrorCodes and the shortcut below rely on that).
+        super().__init__(schema, subscription_protocols=())
         self.playground_html = playground_html
-        # The shortcut knows no streamed answers: with a streaming transport or @defer/@stream
-        # switched on, every request takes the general path.
-        streams = set(self.protocols) - {GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL}
-        self.plain_posts = not streams and not schema.config.enable_experimental_incremental_execution
+        # With @defer/@stream switched on, every request would take the general path.
+        self.plain_posts = not schema.config.enable_experimental_incremental_execution
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         db = request.app.state.db
@@ -202,15 +202,9 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         Strawberry's general request handling (~45 µs less per request, measured in-process).
         The body rules, hooks and response building are the ones the general path uses (the
         root value is None by this class's type). None for anything else (a GET, a batch, an
-        upload, a streamed answer, a body that breaks a rule): the general path answers those,
+        upload, a body that breaks a rule): the general path answers those,
         errors included."""
-        accept = request.headers.get("accept") or ""
-        if (
-            not self.plain_posts
-            or request.method != "POST"
-            or "multipart" in accept
-            or "event-stream" in accept
-        ):
+        if not self.plain_posts or request.method != "POST":
             return None
         try:
             data = json_body(request.headers.get("content-type"), await request.body(), self.decode_json)
@@ -294,6 +288,11 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         json_body(request.content_type, await request.get_body(), self.decode_json)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            # ErrorCodes classifies when the operation ends; an error raised by an extension
+            # hook ends it early and arrives here uncoded (and unmasked). Classifying is
+            # idempotent, so the errors ErrorCodes saw pass through unchanged.
+            result.errors = [classify(error) for error in result.errors]
         response = await super().process_result(request, result)
         if is_request_error(result):
             # GraphQL spec, "Response Format": if an error was raised before execution began,

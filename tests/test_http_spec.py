@@ -19,6 +19,7 @@ from graphql import get_introspection_query
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from strawberry.extensions import SchemaExtension
 
 from coopgraph import PLAYGROUND_HTML, create_app
 from graph.database import Connection
@@ -469,6 +470,25 @@ def test_plain_post_shortcut_answers_as_the_general_path_does(
         slow.headers["vary"],
     )
     assert fast.json() == slow.json()
+
+
+class FailingHook(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        raise RuntimeError("secret dsn=bolt://user:pw@host")
+        yield  # pragma: no cover - a generator that fails before yielding
+
+
+def test_an_extension_hook_that_fails_gets_a_code_and_no_details(seeded: Connection) -> None:
+    failing = strawberry.Schema(query=LimitedQuery, extensions=[ErrorCodes, FailingHook])
+    lifespan = create_app(seeded).router.lifespan_context
+    endpoint = GraphQLEndpoint(failing, playground_html=PLAYGROUND_HTML)
+    app = Starlette(routes=[Route("/graphql", endpoint, methods=["GET", "POST"])], lifespan=lifespan)
+    with TestClient(app) as test_client:
+        for accept in (GRJ, JSON):
+            response = post(test_client, {"query": "{ __typename }"}, accept)
+            assert codes(response) == ["INTERNAL_SERVER_ERROR"]
+            assert "secret" not in response.text
+            assert response.status_code == (500 if accept == GRJ else 200)
 
 
 def test_deeply_nested_body_is_400(client: TestClient) -> None:

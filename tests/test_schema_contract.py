@@ -8,8 +8,10 @@ from graphql.error import GraphQLError
 from starlette.testclient import TestClient
 
 from graph.ontology import KIND_LABELS, RELATION_TYPES
+from graph.records import EntityRecord
 from schema import schema
 from schema.errors import classify
+from schema.types.entities import ENTITY_TYPES, to_entity
 from schema.types.enums import Kind, RelationKind
 from tests.conftest import gql
 
@@ -25,6 +27,16 @@ def test_committed_sdl_matches_the_code() -> None:
 def test_enums_follow_the_ontology() -> None:
     assert {k.value for k in Kind} == set(KIND_LABELS)
     assert {k.value for k in RelationKind} == set(RELATION_TYPES)
+
+
+def test_every_kind_of_the_ontology_has_its_graphql_type() -> None:
+    seen = set()
+    for kind in KIND_LABELS:
+        entity = to_entity(EntityRecord(f"x-{kind}", kind, {"id": f"x-{kind}", "kind": kind, "name": "x"}))
+        assert type(entity) in ENTITY_TYPES
+        assert entity.kind == Kind(kind)
+        seen.add(type(entity))
+    assert len(seen) == len(KIND_LABELS)  # one type per kind
 
 
 def test_every_field_the_playground_shows_is_described() -> None:
