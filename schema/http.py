@@ -202,8 +202,7 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         Strawberry's general request handling (~45 µs less per request, measured in-process).
         The body rules, hooks and response building are the ones the general path uses (the
         root value is None by this class's type). None for anything else (a GET, a batch, an
-        upload, a body that breaks a rule): the general path answers those,
-        errors included."""
+        upload, a body that breaks a rule): the general path answers those, errors included."""
         if not self.plain_posts or request.method != "POST":
             return None
         try:
