@@ -13,12 +13,13 @@ test: install
 
 # Not part of `make test`: minutes long, and it measures speed rather than checking behaviour.
 bench: install
-	$(VENV)/bin/coopgraph bench
+	$(PY) -m bench
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 install: $(VENV)/.installed node_modules/.installed
 

@@ -21,7 +21,7 @@ import resolvers.entities
 import resolvers.networks
 import resolvers.relationships
 from graph.cypher import entities as c_entities
-from graph.cypher import meta as c_meta
+from graph.cypher import version as c_version
 from graph.database import Database, Row
 from graph.networks import NetworkFilter
 from graph.relationships import TimeFilter
@@ -270,12 +270,12 @@ def brokers_uncached(db: Database, s: Samples) -> Awaitable[object]:
 
 async def _co_participation_cached(db: Database, s: Samples, i: int) -> object:
     """What a cache hit still sends: the data version, then the entities it names (DataLoader)."""
-    await db.read(c_meta.GRAPH_VERSION)
+    await db.read(c_version.GRAPH_VERSION)
     return await db.read(c_entities.ENTITIES_BY_KEYS, {"keys": s.co_keys})
 
 
 async def _brokers_cached(db: Database, s: Samples, i: int) -> object:
-    await db.read(c_meta.GRAPH_VERSION)
+    await db.read(c_version.GRAPH_VERSION)
     return await db.read(c_entities.ENTITIES_BY_KEYS, {"keys": s.broker_keys})
 
 

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.processes import terminate
+from graph.store.processes import terminate
 
 ROOT = Path(__file__).resolve().parent.parent
 COOPGRAPH = ROOT / ".venv" / "bin" / "coopgraph"

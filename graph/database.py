@@ -9,7 +9,7 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
 
-from graph.cypher.schema import PING
+from graph.cypher.database import PING
 from graph.errors import translate
 
 Row = dict[str, Any]

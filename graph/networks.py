@@ -1,4 +1,4 @@
-"""Subgraphs, co-participation, adjacency for centrality, timelines, counsellor coverage, data version."""
+"""Subgraphs, co-participation, adjacency for centrality, timelines, counsellor coverage."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.cypher import meta
-from graph.cypher import network as cypher
+from graph.cypher import networks as cypher
 from graph.database import Database
 from graph.records import EntityRecord, RelationshipRecord, native_map
 from graph.relationships import TimeFilter
@@ -169,12 +168,3 @@ async def coverage(
         ],
         [(EntityRecord.from_props(native_map(r["target"])), str(r["project"])) for r in targets],
     )
-
-
-async def graph_version(db: Database) -> str:
-    rows = await db.read(meta.GRAPH_VERSION)
-    return str(rows[0]["version"]) if rows else ""
-
-
-async def set_synthetic_version(db: Database, version: str | None) -> None:
-    await db.write(meta.SET_SYNTHETIC_VERSION, {"version": version})

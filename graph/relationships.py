@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from graph.cypher import relations as cypher
+from graph.cypher import relationships as cypher
 from graph.database import Database
 from graph.ontology import RELATION_TYPES
 from graph.records import EntityRecord, RelationshipRecord

@@ -13,6 +13,7 @@ from graph.networks import NetworkFilter, SchoolCoverageRow, Subgraph
 from graph.ontology import ACTOR_KINDS
 from graph.records import EntityRecord, RelationshipRecord
 from graph.relationships import TimeFilter
+from graph.version import graph_version
 from resolvers.arguments import bounded
 from resolvers.cache import VersionedCache
 from resolvers.centrality import centrality, undirected
@@ -103,7 +104,7 @@ async def co_participation(
     bounded(first, "first", 1, 500)
     if not via:
         raise BadInput("`via` needs at least one kind of shared thing", argument="via")
-    version = await store.graph_version(db)
+    version = await graph_version(db)
 
     async def compute() -> list[Pair]:
         groups = await store.co_participation_groups(db, via, countries, kinds, when, max_group)
@@ -145,7 +146,7 @@ async def brokers(
     first: int,
 ) -> Brokers:
     bounded(first, "first", 1, 100)
-    version = await store.graph_version(db)
+    version = await graph_version(db)
 
     async def compute() -> tuple[list[Broker], int, bool]:
         rows = await store.adjacency(db, countries, synthetic, when)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from graph.database import Database
-from graph.networks import graph_version
 from graph.stats import GraphStats, graph_stats
+from graph.version import graph_version
 from resolvers.cache import VersionedCache
 
 

@@ -11,12 +11,12 @@ from typing import Any, TypeVar
 import pytest
 from starlette.testclient import TestClient
 
-from coopgraph import create_app
+from coopgraph.app import create_app
+from graph.constraints import apply_constraints
 from graph.database import Connection, Database, open_database
-from graph.embedded import EmbeddedStore
-from graph.loader import load_seeds
-from graph.settings import StoreSettings
-from graph.setup import apply_schema
+from graph.ingest.loader import load_seeds
+from graph.store.embedded import EmbeddedStore
+from graph.store.settings import StoreSettings
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ def store_settings(data_dir: Path, timeout: float = 120.0) -> StoreSettings:
 async def _prepare(conn: Connection) -> None:
     db = open_database(conn)
     try:
-        await apply_schema(db)
+        await apply_constraints(db)
     finally:
         await db.close()
 

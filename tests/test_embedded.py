@@ -10,9 +10,9 @@ import pytest
 from neo4j import GraphDatabase
 from starlette.testclient import TestClient
 
-from coopgraph import create_app
+from coopgraph.app import create_app
 from graph.database import Connection
-from graph.embedded import EmbeddedStore, StoreError
+from graph.store.embedded import EmbeddedStore, StoreError
 from tests.conftest import store_settings
 
 

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from strawberry.extensions import SchemaExtension
 
-from coopgraph import PLAYGROUND_HTML, create_app
+from coopgraph.app import PLAYGROUND_HTML, create_app
 from graph.database import Connection
 from resolvers.errors import NotFound
 from schema.errors import ErrorCodes

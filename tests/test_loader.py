@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from graph.database import Connection, Database
-from graph.loader import load_seeds
-from graph.seed_files import SEED_DIR, SeedError, read_seed_graph
+from graph.ingest.loader import load_seeds
+from graph.ingest.seed_files import SEED_DIR, SeedError, read_seed_graph
 from tests.conftest import run_db
 
 SNAPSHOT_NODES = (

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from graph.database import Connection, Database
-from graph.seed_files import read_seed_graph
+from graph.ingest.seed_files import read_seed_graph
 from graph.text import search_terms
 from tests.conftest import run_db
 

@@ -7,25 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import ConfigError, load_settings
+from coopgraph.settings import load_settings
+from graph.store.settings import ConfigError
 
 
 def test_defaults_use_the_embedded_store() -> None:
     settings = load_settings({})
-    assert settings.embedded
+    assert settings.graph.embedded
     assert settings.host == "127.0.0.1"
     assert settings.port == 8000
-    assert settings.database == "coopgraph"
-    assert settings.store.heap == "1g"
+    assert settings.graph.database == "coopgraph"
+    assert settings.graph.store.heap == "1g"
     assert not settings.access_log
     assert load_settings({"COOPGRAPH_ACCESS_LOG": "yes"}).access_log
 
 
 def test_neo4j_uri_selects_an_external_server() -> None:
     settings = load_settings({"NEO4J_URI": "neo4j+s://abc.databases.neo4j.io", "NEO4J_PASSWORD": "x"})
-    assert not settings.embedded
-    assert settings.database == "neo4j"
-    assert settings.neo4j_user == "neo4j"
+    assert not settings.graph.embedded
+    assert settings.graph.database == "neo4j"
+    assert settings.graph.neo4j_user == "neo4j"
 
 
 def test_every_problem_is_reported_at_once() -> None:

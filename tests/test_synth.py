@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from graph.database import Connection, Database
+from graph.ingest.synth import SynthReport, generate, remove
 from graph.ontology import KIND_LABELS, RELATION_TYPES
 from graph.records import native_map
-from graph.synth import SynthReport, generate, remove
 from graph.text import fold
 from tests.conftest import run_db
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from graph.cypher.schema import SETUP
+from graph.cypher.constraints import SETUP
 from graph.database import Database
 
 
-async def apply_schema(db: Database) -> None:
+async def apply_constraints(db: Database) -> None:
     for statement in SETUP:
         await db.write(statement)

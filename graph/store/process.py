@@ -1,6 +1,6 @@
 """Entry point of the embedded store's child process (ArcadeDB with its Bolt plugin).
 
-Run by graph.embedded as ``python -m graph.store_process``; configuration comes from
+Run by graph.store.embedded as ``python -m graph.store.process``; configuration comes from
 the environment so that the password never appears on a command line.
 """
 

@@ -7,11 +7,11 @@ from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
-from graph.cypher import entities, meta
-from graph.cypher import load as cypher
+from graph.cypher import entities, version
+from graph.cypher import loader as cypher
 from graph.database import Database
 from graph.entities import term_rows
-from graph.seed_files import SeedGraph, read_seed_graph
+from graph.ingest.seed_files import SeedGraph, read_seed_graph
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class LoadReport:
 
 
 async def _run(tx: AsyncManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:
-    # The statements come from graph.cypher.load's closed tables, never from input.
+    # The statements come from graph.cypher.loader's closed tables, never from input.
     result = await tx.run(cast(LiteralString, query), rows=rows)  # type: ignore[redundant-cast]
     await result.consume()
 
@@ -41,7 +41,7 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     await (await tx.run(cypher.SET_GROUP_SIZES, synthetic=False)).consume()
     await (await tx.run(cypher.SET_DEGREES, synthetic=False)).consume()
     await (await tx.run(entities.DELETE_ORPHAN_TERMS)).consume()
-    result = await tx.run(meta.SET_CURATED_VERSION, version=seed.fingerprint())
+    result = await tx.run(version.SET_CURATED_VERSION, version=seed.fingerprint())
     await result.consume()
 
 

@@ -32,7 +32,7 @@ from graph.text import fold
 
 ID_PATTERN = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID_PATTERN = re.compile(r"^src-[a-z0-9-]+$")
-SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEED_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 Row = dict[str, Any]
 

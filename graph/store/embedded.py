@@ -26,10 +26,10 @@ from typing import IO
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
-from graph.cypher.schema import PING
+from graph.cypher.database import PING
 from graph.database import Connection
-from graph.processes import terminate
-from graph.settings import StoreSettings
+from graph.store.processes import terminate
+from graph.store.settings import StoreSettings
 
 COMMAND_TIMEOUT_MS = 60_000
 _PR_SET_PDEATHSIG = 1
@@ -146,12 +146,12 @@ class EmbeddedStore:
             COOPGRAPH_STORE_HEAP=self.settings.heap,
             COOPGRAPH_STORE_COMMAND_TIMEOUT_MS=str(COMMAND_TIMEOUT_MS),
             PYTHONPATH=os.pathsep.join(
-                filter(None, [str(Path(__file__).parent.parent), env.get("PYTHONPATH")])
+                filter(None, [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH")])
             ),
         )
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - the child writes to it
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "graph.store_process"],
+            [sys.executable, "-m", "graph.store.process"],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,

@@ -6,12 +6,12 @@ import contextlib
 from collections.abc import Iterator
 
 from graph.database import Connection
-from graph.embedded import EmbeddedStore
-from graph.settings import Settings
+from graph.store.embedded import EmbeddedStore
+from graph.store.settings import GraphSettings
 
 
 @contextlib.contextmanager
-def store_connection(settings: Settings) -> Iterator[Connection]:
+def store_connection(settings: GraphSettings) -> Iterator[Connection]:
     """Yield connection details; with NEO4J_URI unset, run the embedded store meanwhile."""
     if settings.neo4j_uri is not None:
         yield Connection(

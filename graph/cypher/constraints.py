@@ -11,5 +11,3 @@ SETUP: Final[tuple[LiteralString, ...]] = (
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )
-
-PING: Final = "RETURN 1 AS ok"

@@ -1,8 +1,9 @@
-"""Configuration read from the environment at start-up, validated in one place."""
+"""Where the graph lives, read from the environment at start-up: an external Neo4j server, or
+the embedded store's data directory, ports and heap. The web server's own settings are the
+app's (coopgraph/settings.py), which reads these too and reports every problem at once."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,23 +29,19 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
-class Settings:
+class GraphSettings:
     neo4j_uri: str | None
     neo4j_user: str
     neo4j_password: str | None
     database: str
-    host: str
-    port: int
-    workers: int
     store: StoreSettings
-    access_log: bool = False
 
     @property
     def embedded(self) -> bool:
         return self.neo4j_uri is None
 
 
-def _port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+def env_port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -54,7 +51,7 @@ def _port(env: Mapping[str, str], name: str, default: int, problems: list[str]) 
     return int(raw)
 
 
-def _positive(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+def env_positive(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -68,7 +65,7 @@ def _positive(env: Mapping[str, str], name: str, default: float, problems: list[
     return value
 
 
-def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
+def env_flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
     raw = env.get(name, "").strip()
     if raw.lower() in ("", "0", "false", "no", "off"):
         return False
@@ -78,11 +75,8 @@ def _flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
     return False
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate every setting, reporting all problems at once."""
-    env = os.environ if env is None else env
-    problems: list[str] = []
-
+def read_graph_settings(env: Mapping[str, str], problems: list[str]) -> GraphSettings:
+    """The graph's settings; each problem is added to `problems` rather than raised."""
     uri = env.get("NEO4J_URI", "").strip() or None
     if uri is not None:
         parts = urlsplit(uri)
@@ -104,37 +98,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not database.replace("-", "").replace(".", "").replace("_", "").isalnum():
         problems.append(f"NEO4J_DATABASE={database!r} is not a valid database name")
 
-    host = env.get("COOPGRAPH_HOST", "").strip() or "127.0.0.1"
-    port = _port(env, "COOPGRAPH_PORT", 8000, problems)
-    workers_raw = env.get("COOPGRAPH_WORKERS", "").strip() or "1"
-    workers = int(workers_raw) if workers_raw.isdigit() and int(workers_raw) >= 1 else 1
-    if workers_raw != str(workers):
-        problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
     # At 100k actors (1.5M relationships) a 512m heap ran eight full collections per 10 s of
     # mixed reads; with 1g, none (raw lookup/partners throughput +30%).
     heap = env.get("COOPGRAPH_STORE_HEAP", "").strip() or "1g"
     if not (heap[:-1].isdigit() and heap[-1].lower() in "mg"):
         problems.append(f"COOPGRAPH_STORE_HEAP={heap!r} must look like 512m or 2g")
 
-    access_log = _flag(env, "COOPGRAPH_ACCESS_LOG", problems)
-
     store = StoreSettings(
         data_dir=Path(env.get("COOPGRAPH_DATA_DIR", "").strip() or "data").resolve(),
-        bolt_port=_port(env, "COOPGRAPH_STORE_BOLT_PORT", 7690, problems),
-        http_port=_port(env, "COOPGRAPH_STORE_HTTP_PORT", 2490, problems),
+        bolt_port=env_port(env, "COOPGRAPH_STORE_BOLT_PORT", 7690, problems),
+        http_port=env_port(env, "COOPGRAPH_STORE_HTTP_PORT", 2490, problems),
         heap=heap,
-        start_timeout=_positive(env, "COOPGRAPH_STORE_TIMEOUT", 90.0, problems),
+        start_timeout=env_positive(env, "COOPGRAPH_STORE_TIMEOUT", 90.0, problems),
     )
-    if problems:
-        raise ConfigError("invalid configuration:\n  - " + "\n  - ".join(problems))
-    return Settings(
+    return GraphSettings(
         neo4j_uri=uri,
         neo4j_user=env.get("NEO4J_USER", "").strip() or ("neo4j" if uri else "root"),
         neo4j_password=password,
         database=database,
-        host=host,
-        port=port,
-        workers=workers,
         store=store,
-        access_log=access_log,
     )

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString, cast
 
 from graph.cypher import entities as entities_cypher
-from graph.cypher import load as load_cypher
+from graph.cypher import loader as load_cypher
 from graph.cypher import synth as cypher
 from graph.database import Database
 from graph.dates import parse_fuzzy_date
 from graph.entities import term_rows
-from graph.networks import set_synthetic_version
 from graph.ontology import ACTOR_KINDS
 from graph.text import fold
+from graph.version import set_synthetic_version
 
 Row = dict[str, Any]
 Progress = Callable[[str], None]

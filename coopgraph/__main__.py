@@ -1,0 +1,3 @@
+from coopgraph.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The web app: GraphQL, health and readiness, the playground's assets; one database per worker."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import logging
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from coopgraph.settings import load_settings
+from graph.database import Connection, Database, open_database
+from graph.store.settings import ConfigError
+from resolvers.cache import VersionedCache
+from schema import schema
+from schema.http import GraphQLEndpoint
+
+log = logging.getLogger("coopgraph")
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAYGROUND_HTML = ROOT / "schema" / "graphiql.html"
+# The playground's third-party assets come from the npm registry at set-up time
+# (package.json), never from a CDN: the page must work with no internet.
+ASSETS = {
+    "react.production.min.js": "react/umd/react.production.min.js",
+    "react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "graphiql.min.js": "graphiql/graphiql.min.js",
+    "graphiql.min.css": "graphiql/graphiql.min.css",
+}
+
+
+def assets_dir() -> Path:
+    return Path(os.environ.get("COOPGRAPH_ASSETS_DIR") or ROOT / "node_modules")
+
+
+async def playground_asset(request: Request) -> Response:
+    relative = ASSETS.get(request.path_params["name"])
+    if relative is None:
+        return PlainTextResponse("no such asset", status_code=404)
+    path = assets_dir() / relative
+    if not path.is_file():
+        return PlainTextResponse(
+            f"playground asset missing: {path}; run `make install` (npm ci) first", status_code=404
+        )
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    reason = await request.app.state.db.ping()
+    if reason is not None:
+        # The driver's own message may name hosts and users: it goes to the log, not the client.
+        log.warning("not ready: %s", reason)
+        status = "no answer in time" if reason.startswith("no answer") else "the database does not answer"
+        return JSONResponse({"status": "unavailable", "reason": status}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@functools.cache
+def _freeze_startup_objects() -> None:
+    """What exists once a worker has started (modules, the schema, the driver) lives as long as
+    the process: kept out of the collector's full passes, which otherwise scan it all. Measured
+    in-process on networks of 200 nodes and ~1,500 edges: the longest pause fell from 22-29 ms
+    to under 1 ms, and the time spent collecting by two thirds. The price: cycles among those
+    objects are never reclaimed, a small one-time amount. Once per process: tests start many
+    apps in one."""
+    gc.collect()
+    gc.freeze()
+
+
+def create_app(conn: Connection) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db: Database = open_database(conn)
+        app.state.db = db
+        app.state.cache = VersionedCache()
+        _freeze_startup_objects()
+        try:
+            yield
+        finally:
+            await db.close()
+
+    graphql = GraphQLEndpoint(schema, playground_html=PLAYGROUND_HTML)
+    return Starlette(
+        routes=[
+            Route("/graphql/assets/{name}", playground_asset),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def app_from_env() -> Starlette:
+    """uvicorn's factory in each worker: the parent process put the connection in the environment."""
+    graph = load_settings().graph
+    if graph.neo4j_uri is None:
+        raise ConfigError("app_from_env needs NEO4J_URI; start the service with `coopgraph serve`")
+    return create_app(
+        Connection(graph.neo4j_uri, graph.neo4j_user, graph.neo4j_password or "", graph.database)
+    )

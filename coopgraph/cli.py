@@ -1,0 +1,158 @@
+"""The command line: serve, load, synth, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from coopgraph.settings import Settings, load_settings
+from graph.constraints import apply_constraints
+from graph.database import Connection, open_database
+from graph.ingest.loader import curated_loaded, load_seeds, wipe
+from graph.ingest.seed_files import SeedError, read_seed_graph
+from graph.store.connection import store_connection
+from graph.store.embedded import StoreError
+from graph.store.settings import ConfigError
+from schema import schema
+
+log = logging.getLogger("coopgraph")
+
+
+async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False) -> None:
+    """Constraints and indexes always; the seed graph when asked or when none is loaded yet."""
+    db = open_database(conn)
+    try:
+        await apply_constraints(db)
+        if load or reset or not await curated_loaded(db):
+            seed = read_seed_graph()  # validated before anything is deleted
+            if reset:
+                await wipe(db)
+            report = await load_seeds(db, seed)
+            log.info(
+                "seed graph loaded: %d sources, %d entities, %d relations",
+                report.sources,
+                report.entities,
+                report.relations,
+            )
+    finally:
+        await db.close()
+
+
+async def _synth(conn: Connection, actors: int, seed: int, remove_only: bool) -> None:
+    from graph.ingest import synth
+
+    db = open_database(conn)
+    try:
+        await apply_constraints(db)
+        if remove_only:
+            log.info("removed %d synthetic nodes", await synth.remove(db))
+        else:
+            report = await synth.generate(db, actors, seed, progress=log.info)
+            log.info(
+                "synthetic: %d nodes, %d relationships in %.1f s",
+                report.node_total,
+                report.relationship_total,
+                report.seconds,
+            )
+    finally:
+        await db.close()
+
+
+def _raise_on_sigterm() -> None:
+    def handler(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def serve(settings: Settings) -> None:
+    _raise_on_sigterm()
+    with store_connection(settings.graph) as conn:
+        asyncio.run(_prepare(conn))
+        os.environ.update(
+            NEO4J_URI=conn.uri,
+            NEO4J_USER=conn.user,
+            NEO4J_PASSWORD=conn.password,
+            NEO4J_DATABASE=conn.database,
+        )
+        log.info("GraphQL at http://%s:%d/graphql", settings.host, settings.port)
+        uvicorn.run(
+            "coopgraph.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+            # A log line per request costs more than a cached lookup's GraphQL work.
+            access_log=settings.access_log,
+        )
+
+
+def export_schema(path: str) -> None:
+    text = schema.as_str() + "\n"
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="coopgraph",
+        description="GraphQL knowledge graph of cooperation in education and career guidance.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser(
+        "serve", help="start the store (unless NEO4J_URI is set) and serve GraphQL"
+    )
+    serve_cmd.add_argument("--host")
+    serve_cmd.add_argument("--port", type=int)
+    serve_cmd.add_argument("--workers", type=int)
+    load_cmd = commands.add_parser("load", help="(re)load the curated seed graph in one transaction")
+    load_cmd.add_argument("--reset", action="store_true", help="first delete everything, synthetic data too")
+    synth_cmd = commands.add_parser("synth", help="write (or --remove) a synthetic network for load testing")
+    synth_cmd.add_argument("--actors", type=int, default=10_000)
+    synth_cmd.add_argument("--seed", type=int, default=1)
+    synth_cmd.add_argument("--remove", action="store_true", help="delete all synthetic data and exit")
+    export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export_cmd.add_argument("path", nargs="?", default="schema.graphql")
+    args = parser.parse_args(args_list)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if args.command == "export-schema":
+        export_schema(args.path)
+        return 0
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            overrides = {
+                k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers)) if v
+            }
+            if overrides:
+                settings = replace(settings, **overrides)
+            serve(settings)
+        elif args.command == "load":
+            with store_connection(settings.graph) as conn:
+                asyncio.run(_prepare(conn, load=True, reset=args.reset))
+        elif args.command == "synth":
+            with store_connection(settings.graph) as conn:
+                asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
+    except (ConfigError, StoreError, SeedError, ValueError) as exc:
+        print(f"coopgraph: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

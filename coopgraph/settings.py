@@ -1,0 +1,35 @@
+"""The service's settings: the web server's own, plus where the graph lives (graph.store.settings)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graph.store.settings import ConfigError, GraphSettings, env_flag, env_port, read_graph_settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    graph: GraphSettings
+    host: str
+    port: int
+    workers: int
+    access_log: bool = False
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting, reporting all problems at once."""
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    graph = read_graph_settings(env, problems)
+    host = env.get("COOPGRAPH_HOST", "").strip() or "127.0.0.1"
+    port = env_port(env, "COOPGRAPH_PORT", 8000, problems)
+    workers_raw = env.get("COOPGRAPH_WORKERS", "").strip() or "1"
+    workers = int(workers_raw) if workers_raw.isdigit() and int(workers_raw) >= 1 else 1
+    if workers_raw != str(workers):
+        problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
+    access_log = env_flag(env, "COOPGRAPH_ACCESS_LOG", problems)
+    if problems:
+        raise ConfigError("invalid configuration:\n  - " + "\n  - ".join(problems))
+    return Settings(graph=graph, host=host, port=port, workers=workers, access_log=access_log)

@@ -1,0 +1,1 @@
+"""Getting data in: the curated seed files, their validation and loading, the synthetic generator."""
