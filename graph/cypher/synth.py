@@ -1,4 +1,4 @@
-"""Writing and removing the synthetic cooperation network (graph/synth.py).
+"""Writing and removing the synthetic cooperation network (graph/ingest/synth/).
 
 Labels and relationship types come from graph.ontology's closed tables, never from input. The
 marks every synthetic node and relationship carries (kind, synthetic, sources) are literals in
