@@ -5,6 +5,9 @@ behind the GraphQL field is run once (untimed) against a recording Database, whi
 statements from graph.cypher and the parameters graph/*.py builds, including follow-up
 statements (existence checks, BFS levels); the measurement then replays exactly those statements
 through the driver. API / raw therefore measures the Python API's own cost.
+
+The nested shapes are the exception: their raw side is the floor (bench/floors.py), the single
+statement a careful person would write for the same answer, checked against the API's answer.
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from neo4j import AsyncDriver, Record, RoutingControl
 import resolvers.entities
 import resolvers.networks
 import resolvers.relationships
+from bench import floors
 from graph.cypher import entities as c_entities
 from graph.cypher import version as c_version
 from graph.database import Database, Row
-from graph.networks import NetworkFilter
-from graph.relationships import TimeFilter
+from graph.filters import TimeFilter
 from graph.text import fold
 from resolvers.cache import VersionedCache
 
@@ -53,6 +56,7 @@ class Samples:
     common_pairs: list[tuple[str, str]]
     search_terms: list[str]
     country: str
+    cooperating: int = 0  # how many of `actors` have a COOPERATES_WITH relationship (nested shapes)
     # Filled while measuring: keys the cached answers name (for the raw equivalent).
     co_keys: list[str] = field(default_factory=list)
     broker_keys: list[str] = field(default_factory=list)
@@ -66,6 +70,10 @@ _TWO_HOPS: LiteralString = (
     "WHERE b.id <> $key AND NOT type(r1) IN ['PUBLISHED_BY', 'DISTINCT_FROM'] "
     "AND NOT type(r2) IN ['PUBLISHED_BY', 'DISTINCT_FROM'] "
     "WITH DISTINCT b.id AS id ORDER BY id LIMIT 200 RETURN id"
+)
+_COOPERATING: LiteralString = (
+    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
+    "WHERE EXISTS { MATCH (n)-[:COOPERATES_WITH]-(:Entity) } RETURN count(n) AS count"
 )
 
 
@@ -101,13 +109,17 @@ async def pick_samples(driver: AsyncDriver, *, seed: int = 42, count: int = 200)
             common_pairs.append((key, rng.choice(near)))
     named = rng.sample(rows, min(100, len(rows)))
     terms = [_search_term(rng, name) for _, _, name in named]
+    country = rng.choice(COUNTRIES)
+    # Not a draw: the nested shapes take the same actors; about half (the organisations) cooperate.
+    cooperating = int((await run(driver, _COOPERATING, {"keys": actors}))[0]["count"])
     return Samples(
         actors=actors,
         municipalities=municipalities,
         path_pairs=path_pairs,
         common_pairs=common_pairs,
         search_terms=terms,
-        country=rng.choice(COUNTRIES),
+        country=country,
+        cooperating=cooperating,
     )
 
 
@@ -126,6 +138,14 @@ class Query:
     raw: Callable[[Database, Samples, int], Awaitable[object]]
     heavy: bool = False
     cached: bool = False  # first call computes, later calls are served from the cache
+    # For a floor (bench/floors.py): whether the API's answer and the raw rows are the same answer,
+    # else what differs.
+    same: Callable[[dict[str, Any], object], str | None] | None = None
+
+    @property
+    def floor(self) -> bool:
+        """The raw side is the one-statement floor, not the resolver's own statements."""
+        return self.same is not None
 
 
 def _pick(items: Sequence[Any], i: int) -> Any:
@@ -226,7 +246,9 @@ def _network(db: Database, s: Samples, i: int) -> Awaitable[object]:
         db=db,
         center=_pick(s.actors, i),
         depth=NETWORK_DEPTH,
-        where=NetworkFilter(),
+        kinds=None,
+        countries=None,
+        project=None,
         when=NO_WHEN,
         max_nodes=NETWORK_MAX_NODES,
     )
@@ -354,6 +376,31 @@ COVERAGE = Query(
     heavy=True,
 )
 
+# Nested selections (issue #10): the API's whole route against the floor (bench/floors.py).
+def _two_levels(first: int) -> Query:
+    return Query(
+        f"nested cooperation, 2 levels x first {first}",
+        f"query($key: String!) {{ entity(key: $key) {{ "
+        f"relationships(kinds: [COOPERATES_WITH], first: {first}) {{ edges {{ other {{ "
+        f"relationships(kinds: [COOPERATES_WITH], first: {first}) {{ edges {{ other {{ key name }} }} }} "
+        "} } } } }",
+        lambda s, i: {"key": _pick(s.actors, i)},
+        lambda db, s, i: db.read(floors.TWO_LEVELS_COOPERATION, {"key": _pick(s.actors, i), "first": first}),
+        same=floors.same_two_levels,
+    )
+
+
+NESTED_100 = _two_levels(100)
+NESTED_20 = _two_levels(20)
+NESTED_RELATIONSHIPS = Query(
+    "nested 20 relationships, sources, other end",
+    "query($key: String!) { entity(key: $key) { relationships(first: 20) { edges { "
+    "node { key kind sources { key title } } other { key name nameEn } } } } }",
+    lambda s, i: {"key": _pick(s.actors, i)},
+    lambda db, s, i: db.read(floors.RELATIONSHIPS_WITH_SOURCES, {"key": _pick(s.actors, i), "first": 20}),
+    same=floors.same_relationships,
+)
+
 MIX: tuple[Query, ...] = (
     LOOKUP,
     SEARCH,
@@ -365,5 +412,8 @@ MIX: tuple[Query, ...] = (
     CO_PARTICIPATION,
     BROKERS,
     COVERAGE,
+    NESTED_100,
+    NESTED_20,
+    NESTED_RELATIONSHIPS,
 )
 QUERY_NAMES: tuple[str, ...] = tuple(q.name for q in MIX)

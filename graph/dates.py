@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,20 @@ class FuzzyDate:
     precision: str  # year | quarter | month | day
     first: date
     last: date
+
+
+PRECISIONS = ("year", "quarter", "month", "day")
+
+
+def fuzzy_date(value: object) -> FuzzyDate | None:
+    """A stored date text parsed, or None where there is none. Texts repeat across a graph
+    (a few hundred distinct ones), so each is parsed once per process."""
+    return _cached(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(text: str) -> FuzzyDate:
+    return parse_fuzzy_date(text)
 
 
 def parse_fuzzy_date(text: str) -> FuzzyDate:

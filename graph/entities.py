@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from graph.cypher import entities as cypher
 from graph.database import Database
-from graph.records import EntityRecord, SourceRecord, native_map
+from graph.filters import EntityFilter
+from graph.records import EntityRecord, SourceRecord
 from graph.text import lookup_term, search_terms
-
-
-@dataclass(frozen=True)
-class EntityFilter:
-    kinds: list[str] | None = None
-    countries: list[str] | None = None
-    project: str | None = None
-    network: str | None = None
-    valid_at: date | None = None
-    period_from: date | None = None
-    period_to: date | None = None
-    synthetic: bool | None = None
-
-    def params(self) -> dict[str, object]:
-        return {
-            "kinds": self.kinds,
-            "countries": self.countries,
-            "project": self.project,
-            "network": self.network,
-            "asOf": self.valid_at,
-            "from": self.period_from,
-            "to": self.period_to,
-            "synthetic": self.synthetic,
-        }
 
 
 async def entities_by_keys(db: Database, keys: Sequence[str]) -> dict[str, EntityRecord]:
@@ -45,14 +20,13 @@ async def entities_by_keys(db: Database, keys: Sequence[str]) -> dict[str, Entit
 
 async def sources_by_keys(db: Database, keys: Sequence[str]) -> dict[str, SourceRecord]:
     rows = await db.read(cypher.SOURCES_BY_KEYS, {"keys": list(keys)})
-    return {
-        row["s"]["id"]: SourceRecord(row["s"]["id"], native_map(row["s"]), row["publisher"]) for row in rows
-    }
+    records = (SourceRecord.from_props(row["s"], row["publisher"]) for row in rows)
+    return {record.key: record for record in records}
 
 
 async def all_sources(db: Database) -> list[SourceRecord]:
     rows = await db.read(cypher.ALL_SOURCES)
-    return [SourceRecord(row["s"]["id"], native_map(row["s"]), row["publisher"]) for row in rows]
+    return [SourceRecord.from_props(row["s"], row["publisher"]) for row in rows]
 
 
 async def list_entities(

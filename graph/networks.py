@@ -3,38 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from graph.cypher import networks as cypher
 from graph.database import Database
-from graph.records import EntityRecord, RelationshipRecord, native_map
-from graph.relationships import TimeFilter
-
-
-@dataclass(frozen=True)
-class NetworkFilter:
-    kinds: list[str] | None = None
-    countries: list[str] | None = None
-    project: str | None = None
-
-
-@dataclass(frozen=True)
-class Subgraph:
-    nodes: list[EntityRecord]
-    relationships: list[RelationshipRecord]
-    degrees: dict[str, int]
-    truncated: bool
-
-
-@dataclass(frozen=True)
-class SchoolCoverageRow:
-    school: str
-    name: str
-    students: int | None
-    counsellor_fte: float
-    counsellors: int
-
+from graph.filters import NetworkFilter, TimeFilter
+from graph.records import EntityRecord, RelationshipRecord, SchoolCoverageRow, Subgraph
 
 # Nodes of a network with their elementIds: used within one request only, to tell cheaply
 # which relationships join two of them (elementIds are never exposed, DESIGN-NOTES §2.9).
@@ -108,14 +82,14 @@ async def subgraph(db: Database, members: Members, when: TimeFilter, truncated: 
         **when.params(),
     }
     [edges] = await db.read(cypher.EDGES_AMONG, params)
-    relationships = []
-    for key, source, target, type_, *rest in edges["edges"]:
-        props = {"id": key} | {k: v for k, v in zip(_PROPS, rest, strict=True) if v is not None}
-        relationships.append(RelationshipRecord(str(key), str(type_), source, target, props))
-    nodes = [record for record, _ in members]
+    relationships = [
+        RelationshipRecord.from_props(
+            {"id": key} | dict(zip(_PROPS, rest, strict=True)), str(type_), source, target
+        )
+        for key, source, target, type_, *rest in edges["edges"]
+    ]
     # Degrees in the whole graph are kept on the nodes by the loaders (m.degree).
-    degrees = {record.key: int(record.props.get("degree") or 0) for record in nodes}
-    return Subgraph(nodes, relationships, degrees, truncated)
+    return Subgraph([record for record, _ in members], relationships, truncated)
 
 
 async def co_participation_groups(
@@ -166,5 +140,5 @@ async def coverage(
             SchoolCoverageRow(r["school"], r["name"], r["students"], float(r["fte"]), int(r["counsellors"]))
             for r in schools
         ],
-        [(EntityRecord.from_props(native_map(r["target"])), str(r["project"])) for r in targets],
+        [(EntityRecord.from_props(r["target"]), str(r["project"])) for r in targets],
     )

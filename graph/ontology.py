@@ -82,7 +82,8 @@ RELATION_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "distinct_from": ("note",),
 }
 
-COUNTRIES: Final[frozenset[str]] = frozenset({"EE", "LV", "FI", "EU"})
+# In the order the API lists them.
+COUNTRIES: Final[tuple[str, ...]] = ("EE", "LV", "FI", "EU")
 LANGUAGES: Final[frozenset[str]] = frozenset({"et", "lv", "fi", "en", "ru"})
 
 # Entity fields by kind, beyond the common ones; value: the Python types accepted.

@@ -1,82 +1,264 @@
-"""Plain records that graph/ returns: no driver objects escape this package."""
+"""The typed records graph/ returns: real fields, dates parsed, no driver objects.
+
+Database property names stop here: each record is built from a row by its `from_props`
+constructor, and the layers above read fields, never properties by name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from neo4j.time import Date, DateTime
+from graph.dates import FuzzyDate, fuzzy_date
 
-TEMPORAL = (Date, DateTime)
-TEMPORAL_OR_LIST = (Date, DateTime, list)
-
-
-def native(value: Any) -> Any:
-    """Driver temporal values to Python ones; lists element-wise."""
-    if isinstance(value, list):
-        # Property lists are homogeneous (Neo4j and the store both require it): the first item
-        # says whether any needs converting. Every partner and network node passes here.
-        return [v.to_native() for v in value] if value and isinstance(value[0], TEMPORAL) else value
-    return value.to_native() if isinstance(value, TEMPORAL) else value
+T = TypeVar("T")
 
 
-def native_map(props: Mapping[str, Any]) -> dict[str, Any]:
-    data = dict(props)
-    for key, value in data.items():  # native() only where it can change something: a hot path
-        if isinstance(value, TEMPORAL_OR_LIST):
-            data[key] = native(value)
-    return data
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
-@dataclass(frozen=True)
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+class Identifier(NamedTuple):
+    """An external identifier a source states: ('project_code', '8.3.5.0/16/I/001')."""
+
+    scheme: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> Identifier:
+        scheme, _, value = text.partition(":")
+        return cls(scheme, value)
+
+
+# Slotted, unfrozen dataclasses: a partners page or a network builds hundreds of these per
+# request, and a frozen dataclass sets each of ~30 fields through object.__setattr__.
+@dataclass(slots=True)
 class EntityRecord:
+    """An entity with the fields of every kind; those a kind does not have stay None."""
+
     key: str
     kind: str
-    props: dict[str, Any]
+    name: str = ""
+    lang: str = ""
+    name_en: str = ""
+    subtype: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    country: str = ""
+    identifiers: list[Identifier] = field(default_factory=list)
+    note: str | None = None
+    inferred: bool = False
+    inferred_reason: str | None = None
+    identity_note: str | None = None
+    synthetic: bool = False
+    sources: list[str] = field(default_factory=list)
+    degree: int = 0
+    # school, council
+    students: int | None = None
+    meets_per_year_min: int | None = None
+    # project
+    budget_total: float | None = None
+    grant: float | None = None
+    own_contribution: float | None = None
+    currency: str | None = None
+    # project, event
+    start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
+    venue: str | None = None
+    planned: bool = False
+    # agreement, regulation
+    signed: FuzzyDate | None = None
+    adopted: FuzzyDate | None = None
+    # target
+    metric: str | None = None
+    value: float | None = None
+    year: int | None = None
+
+    def identifier(self, scheme: str) -> str | None:
+        return next((i.value for i in self.identifiers if i.scheme == scheme), None)
 
     @classmethod
-    def from_props(cls, props: Mapping[str, Any]) -> EntityRecord:
-        data = native_map(props)
-        return cls(key=str(data["id"]), kind=str(data.get("kind", "")), props=data)
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    key: str
-    props: dict[str, Any]
-    publisher: str | None = None
-
-
-@dataclass(frozen=True)
-class RelationshipRecord:
-    key: str
-    type: str
-    from_key: str
-    to_key: str
-    props: dict[str, Any]
-
-    @property
-    def kind(self) -> str:
-        return str(self.props.get("kind") or self.type.lower())
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> RelationshipRecord:
-        props = native_map(row["r"])
+    def from_props(cls, p: Mapping[str, Any]) -> EntityRecord:
         return cls(
-            key=str(props.get("id", "")),
-            type=str(row["type"]),
-            from_key=str(row["from"]),
-            to_key=str(row["to"]),
-            props=props,
+            key=str(p["id"]),
+            kind=str(p.get("kind") or ""),
+            name=str(p.get("name") or ""),
+            lang=str(p.get("lang") or ""),
+            name_en=str(p.get("name_en") or ""),
+            subtype=_text(p.get("subtype")),
+            aliases=list(p.get("aliases") or ()),
+            country=str(p.get("country") or ""),
+            identifiers=[Identifier.parse(i) for i in p.get("identifiers") or ()],
+            note=_text(p.get("note")),
+            inferred=bool(p.get("inferred")),
+            inferred_reason=_text(p.get("inferred_reason")),
+            identity_note=_text(p.get("identity_note")),
+            synthetic=bool(p.get("synthetic")),
+            sources=list(p.get("sources") or ()),
+            degree=int(p.get("degree") or 0),
+            students=p.get("students"),
+            meets_per_year_min=p.get("meets_per_year_min"),
+            budget_total=_number(p.get("budget_total")),
+            grant=_number(p.get("grant")),
+            own_contribution=_number(p.get("own_contribution")),
+            currency=_text(p.get("currency")),
+            start=fuzzy_date(p.get("start")),
+            end=fuzzy_date(p.get("end")),
+            venue=_text(p.get("venue")),
+            planned=bool(p.get("planned")),
+            signed=fuzzy_date(p.get("signed")),
+            adopted=fuzzy_date(p.get("adopted")),
+            metric=_text(p.get("metric")),
+            value=_number(p.get("value")),
+            year=p.get("year"),
         )
 
 
-@dataclass(frozen=True)
-class Page:
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A document the graph's facts come from."""
+
+    key: str
+    file: str
+    language: str
+    title: str | None
+    title_en: str
+    summary: str | None
+    published: FuzzyDate | None
+    publisher: str | None = None
+
+    @classmethod
+    def from_props(cls, p: Mapping[str, Any], publisher: str | None) -> SourceRecord:
+        return cls(
+            key=str(p["id"]),
+            file=str(p.get("file") or ""),
+            language=str(p.get("language") or ""),
+            title=_text(p.get("title")),
+            title_en=str(p.get("title_en") or ""),
+            summary=_text(p.get("summary")),
+            published=fuzzy_date(p.get("published")),
+            publisher=publisher,
+        )
+
+
+class Validity(NamedTuple):
+    """When a relationship holds; either end may be unknown."""
+
+    start: FuzzyDate | None
+    end: FuzzyDate | None
+
+
+@dataclass(slots=True)
+class RelationshipRecord:
+    key: str
+    type: str
+    kind: str
+    from_key: str
+    to_key: str
+    validity: Validity
+    sources: list[str]
+    role: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    workload: float | None = None
+    title: str | None = None
+    title_en: str | None = None
+    note: str | None = None
+    inferred: bool = False
+    inferred_reason: str | None = None
+
+    @classmethod
+    def from_props(cls, p: Mapping[str, Any], type_: str, from_key: str, to_key: str) -> RelationshipRecord:
+        return cls(
+            key=str(p.get("id") or ""),
+            type=type_,
+            kind=str(p.get("kind") or type_.lower()),
+            from_key=from_key,
+            to_key=to_key,
+            validity=Validity(fuzzy_date(p.get("start")), fuzzy_date(p.get("end"))),
+            sources=[str(s) for s in p.get("sources") or ()],
+            role=_text(p.get("role")),
+            amount=_number(p.get("amount")),
+            currency=_text(p.get("currency")),
+            workload=_number(p.get("workload")),
+            title=_text(p.get("title")),
+            title_en=_text(p.get("title_en")),
+            note=_text(p.get("note")),
+            inferred=bool(p.get("inferred")),
+            inferred_reason=_text(p.get("inferred_reason")),
+        )
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RelationshipRecord:
+        """From graph.cypher.fragments.rel_map's shape: {r: properties, type, from, to}."""
+        return cls.from_props(row["r"], str(row["type"]), str(row["from"]), str(row["to"]))
+
+
+class RelationshipOf(NamedTuple):
+    """One of an entity's relationships with the entity at its other end."""
+
+    relationship: RelationshipRecord
+    other: EntityRecord
+
+
+# Tuples rather than dataclasses: a partners page builds dozens of these per request.
+class Link(NamedTuple):
+    """How two actors are connected: directly, or through an intermediary entity."""
+
+    via: str
+    through: str | None
+    relationships: list[RelationshipRecord]
+
+
+class Partner(NamedTuple):
+    entity: EntityRecord
+    links: list[Link]
+
+
+class CommonPartner(NamedTuple):
+    entity: EntityRecord
+    links_by_actor: dict[str, list[Link]]
+
+
+@dataclass(frozen=True, slots=True)
+class PathRecord:
+    nodes: list[EntityRecord]
+    relationships: list[RelationshipRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    nodes: list[EntityRecord]
+    relationships: list[RelationshipRecord]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolCoverageRow:
+    school: str
+    name: str
+    students: int | None
+    counsellor_fte: float
+    counsellors: int
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    node_count: int
+    relationship_count: int
+    labels: list[tuple[str, int]]
+    relationship_types: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
     """One page of a list plus what a cursor connection needs."""
 
-    items: list[Any]
+    items: list[T]
     offset: int
     has_next: bool
     total: int | None = None

@@ -3,56 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from graph.cypher import relationships as cypher
 from graph.database import Database
+from graph.filters import TimeFilter
 from graph.ontology import RELATION_TYPES
-from graph.records import EntityRecord, RelationshipRecord
-
-
-@dataclass(frozen=True)
-class TimeFilter:
-    as_of: date | None = None
-    period_from: date | None = None
-    period_to: date | None = None
-
-    @property
-    def timed(self) -> bool:
-        return not (self.as_of is None and self.period_from is None and self.period_to is None)
-
-    def params(self) -> dict[str, object]:
-        return {"asOf": self.as_of, "from": self.period_from, "to": self.period_to}
-
-
-# Tuples rather than dataclasses: a partners page builds dozens of these per request, and a
-# NamedTuple's constructor is one call to tuple.__new__ (a frozen dataclass sets each field
-# through object.__setattr__).
-class Link(NamedTuple):
-    """How two actors are connected: directly, or through an intermediary entity."""
-
-    via: str
-    through: str | None
-    relationships: list[RelationshipRecord]
-
-
-class Partner(NamedTuple):
-    entity: EntityRecord
-    links: list[Link]
-
-
-class CommonPartner(NamedTuple):
-    entity: EntityRecord
-    links_by_actor: dict[str, list[Link]]
-
-
-@dataclass(frozen=True)
-class PathRecord:
-    nodes: list[EntityRecord]
-    relationships: list[RelationshipRecord]
-
+from graph.records import (
+    CommonPartner,
+    EntityRecord,
+    Link,
+    Partner,
+    PathRecord,
+    RelationshipOf,
+    RelationshipRecord,
+)
 
 # Relationships of the organisation chart and the map (a unit part of an agency, a person's
 # position, a school located in a municipality) are not cooperation: they do not make
@@ -82,12 +47,16 @@ def _links(raw: list[dict[str, Any]]) -> list[Link]:
 
 async def relationships_of(
     db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter, skip: int, limit: int
-) -> dict[str, list[RelationshipRecord]]:
+) -> dict[str, list[RelationshipOf]]:
+    """One page of relationships for each of many entities, with the entity at the other
+    end, in one statement: each entity's window and order are done in the database."""
     params = {"keys": list(keys), "types": _types(kinds), "skip": skip, "limit": limit, **when.params()}
     rows = await db.read(cypher.RELATIONSHIPS_OF, params)
-    found: dict[str, list[RelationshipRecord]] = {key: [] for key in keys}
+    found: dict[str, list[RelationshipOf]] = {key: [] for key in keys}
     for row in rows:
-        found[row["key"]].append(RelationshipRecord.from_row(row["rel"]))
+        found[row["key"]].append(
+            RelationshipOf(RelationshipRecord.from_row(row["rel"]), EntityRecord.from_props(row["other"]))
+        )
     return found
 
 

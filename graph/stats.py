@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from graph.cypher import stats as cypher
 from graph.database import Database
-
-
-@dataclass(frozen=True)
-class GraphStats:
-    node_count: int
-    relationship_count: int
-    labels: list[tuple[str, int]]
-    relationship_types: list[tuple[str, int]]
+from graph.records import GraphStats
 
 
 async def graph_stats(db: Database) -> GraphStats:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.relationships import TimeFilter
+from graph.filters import TimeFilter
 from graph.text import fold
 from resolvers.errors import BadInput
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from graph import entities as store
 from graph.database import Database
-from graph.entities import EntityFilter
+from graph.filters import EntityFilter
 from graph.records import EntityRecord, Page, SourceRecord
 from resolvers.arguments import search_text
 from resolvers.errors import BadInput, NotFound
@@ -37,15 +39,29 @@ async def require(db: Database, arguments: dict[str, str]) -> None:
 
 async def list_entities(
     db: Database,
-    where: EntityFilter,
+    *,
+    kinds: list[str] | None,
+    countries: list[str] | None,
+    participates_in: str | None,
+    member_of: str | None,
+    valid_at: date | None,
+    synthetic: bool | None,
     sort: str,
     descending: bool,
     first: int | None,
     after: str | None,
     with_total: bool,
-) -> Page:
+) -> Page[EntityRecord]:
     if sort not in SORT_FIELDS:
         raise BadInput(f"cannot sort by {sort!r}", argument="orderBy")
+    where = EntityFilter(
+        kinds=kinds,
+        countries=countries,
+        project=participates_in,
+        network=member_of,
+        valid_at=valid_at,
+        synthetic=synthetic,
+    )
     skip, limit = window(first, after)
     items = await store.list_entities(db, where, sort, descending, skip, limit + 1)
     total = await store.count_entities(db, where) if with_total else None
@@ -60,7 +76,7 @@ async def search(
     first: int | None,
     after: str | None,
     with_total: bool,
-) -> Page:
+) -> Page[tuple[EntityRecord, int]]:
     folded = search_text(text)
     skip, limit = window(first, after)
     hits = await store.search_entities(db, folded, kinds, countries, skip, limit + 1)

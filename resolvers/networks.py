@@ -8,11 +8,10 @@ from datetime import date
 
 from graph import networks as store
 from graph.database import Database
-from graph.dates import FuzzyDate, parse_fuzzy_date
-from graph.networks import NetworkFilter, SchoolCoverageRow, Subgraph
+from graph.dates import FuzzyDate
+from graph.filters import NetworkFilter, TimeFilter
 from graph.ontology import ACTOR_KINDS
-from graph.records import EntityRecord, RelationshipRecord
-from graph.relationships import TimeFilter
+from graph.records import EntityRecord, RelationshipRecord, SchoolCoverageRow, Subgraph
 from graph.version import graph_version
 from resolvers.arguments import bounded
 from resolvers.cache import VersionedCache
@@ -71,10 +70,14 @@ async def network(
     db: Database,
     center: str | None,
     depth: int,
-    where: NetworkFilter,
+    *,
+    kinds: list[str] | None,
+    countries: list[str] | None,
+    project: str | None,
     when: TimeFilter,
     max_nodes: int,
 ) -> Subgraph:
+    where = NetworkFilter(kinds=kinds, countries=countries, project=project)
     bounded(depth, "depth", 1, MAX_DEPTH)
     bounded(max_nodes, "maxNodes", 1, MAX_NETWORK_NODES)
     if center is not None:
@@ -159,11 +162,6 @@ async def brokers(
     return Brokers(ranked[:first], size, exact)
 
 
-def _fuzzy(props: dict[str, object], name: str) -> FuzzyDate | None:
-    text = props.get(name)
-    return parse_fuzzy_date(text) if isinstance(text, str) else None
-
-
 def _sort_day(entry: TimelineEntry) -> date:
     """Starts and events sort by their earliest reading, ends by their latest."""
     if entry.when is None:
@@ -178,10 +176,9 @@ async def timeline(db: Database, key: str) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for event, rel in rows:
         if event is not None:
-            entries.append(TimelineEntry(_fuzzy(event.props, "start"), "EVENT", event, rel))
+            entries.append(TimelineEntry(event.start, "EVENT", event, rel))
             continue
-        for name, change in (("start", "STARTED"), ("end", "ENDED")):
-            when = _fuzzy(rel.props, name)
+        for when, change in ((rel.validity.start, "STARTED"), (rel.validity.end, "ENDED")):
             if when is not None:
                 entries.append(TimelineEntry(when, change, None, rel))
     entries.sort(key=lambda e: (_sort_day(e), e.change, e.relationship.key))
@@ -200,10 +197,9 @@ async def coverage(db: Database, key: str, target_ratio: float | None, when: Tim
     fte = round(sum(s.counsellor_fte for s in counted), 6)
     ratio = students / fte if fte > 0 and students > 0 else None
     comparisons = [
-        TargetComparison(
-            float(t.props["value"]), t, project, None if ratio is None else ratio <= t.props["value"]
-        )
+        TargetComparison(value, t, project, None if ratio is None else ratio <= value)
         for t, project in targets
+        if (value := t.value) is not None
     ]
     if target_ratio is not None:
         comparisons.insert(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graph import relationships as store
 from graph.database import Database
-from graph.records import Page, RelationshipRecord
-from graph.relationships import CommonPartner, PathRecord, TimeFilter
+from graph.filters import TimeFilter
+from graph.records import CommonPartner, Page, Partner, PathRecord, RelationshipRecord
 from resolvers.arguments import bounded, distinct_keys
 from resolvers.entities import require
 from resolvers.errors import BadInput
@@ -28,7 +28,7 @@ async def partners(
     after: str | None,
     *,
     with_relationships: bool = True,
-) -> Page:
+) -> Page[Partner]:
     skip, limit = window(first, after)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
     total, page = await store.partners(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from graph.database import Database
-from graph.stats import GraphStats, graph_stats
+from graph.records import GraphStats
+from graph.stats import graph_stats
 from graph.version import graph_version
 from resolvers.cache import VersionedCache
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from strawberry.types import Info as StrawberryInfo
 
-from graph.database import Database
+from resolvers import Database
 from resolvers.cache import VersionedCache
 from schema.loaders import Loaders
 

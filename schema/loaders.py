@@ -1,62 +1,49 @@
-"""Per-request DataLoaders: whatever a query asks for at one level is fetched in one statement."""
+"""Per-request DataLoaders: what a query asks for at one level is fetched in one statement.
+
+The batch functions are resolvers' (resolvers/nested.py); this module only keeps one loader
+per kind of question for the life of a request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from functools import partial
 
 from strawberry.dataloader import DataLoader
 
-from graph import entities, relationships
-from graph.database import Database
-from graph.records import EntityRecord, RelationshipRecord, SourceRecord
-from graph.relationships import TimeFilter
+from graph.records import EntityRecord, Page, RelationshipOf, SourceRecord
+from resolvers import Database, nested
+from resolvers.nested import RelationshipWindow
 
 
 class Loaders:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.entity = DataLoader[str, EntityRecord | None](load_fn=self._entities)
-        self.source = DataLoader[str, SourceRecord | None](load_fn=self._sources)
-        self._by_arguments: dict[Hashable, DataLoader[str, Any]] = {}
-
-    async def _entities(self, keys: Sequence[str]) -> list[EntityRecord | None]:
-        found = await entities.entities_by_keys(self.db, keys)
-        return [found.get(key) for key in keys]
-
-    async def _sources(self, keys: Sequence[str]) -> list[SourceRecord | None]:
-        found = await entities.sources_by_keys(self.db, keys)
-        return [found.get(key) for key in keys]
+        self.entity = DataLoader[str, EntityRecord | None](load_fn=partial(nested.entities, db))
+        self.source = DataLoader[str, SourceRecord | None](load_fn=partial(nested.sources, db))
+        self._pages: dict[RelationshipWindow, DataLoader[str, Page[RelationshipOf]]] = {}
+        self._counts: dict[RelationshipWindow, DataLoader[str, int]] = {}
 
     def remember(self, records: Sequence[EntityRecord]) -> None:
-        """Entities already fetched by a list query need no second trip for nested fields."""
+        """Entities already fetched need no second trip for nested fields."""
         for record in records:
             self.entity.prime(record.key, record)
 
-    def relationships(
-        self, kinds: tuple[str, ...] | None, when: TimeFilter, skip: int, limit: int
-    ) -> DataLoader[str, list[RelationshipRecord]]:
-        key = ("relationships", kinds, when, skip, limit)
+    def relationships(self, ask: RelationshipWindow) -> DataLoader[str, Page[RelationshipOf]]:
+        loader = self._pages.get(ask)
+        if loader is None:
 
-        async def load(keys: Sequence[str]) -> list[list[RelationshipRecord]]:
-            found = await relationships.relationships_of(
-                self.db, keys, list(kinds) if kinds else None, when, skip, limit
-            )
-            return [found[k] for k in keys]
+            async def load(keys: Sequence[str]) -> list[Page[RelationshipOf]]:
+                pages = await nested.relationship_pages(self.db, ask, keys)
+                # The far ends came with the page: their own nested fields need no lookup.
+                self.remember([item.other for page in pages for item in page.items])
+                return pages
 
-        loader: DataLoader[str, list[RelationshipRecord]] = self._by_arguments.setdefault(
-            key, DataLoader(load_fn=load)
-        )
+            loader = self._pages[ask] = DataLoader(load_fn=load)
         return loader
 
-    def relationship_counts(self, kinds: tuple[str, ...] | None, when: TimeFilter) -> DataLoader[str, int]:
-        key = ("relationship_counts", kinds, when)
-
-        async def load(keys: Sequence[str]) -> list[int]:
-            found = await relationships.relationship_counts(
-                self.db, keys, list(kinds) if kinds else None, when
-            )
-            return [found.get(k, 0) for k in keys]
-
-        loader: DataLoader[str, int] = self._by_arguments.setdefault(key, DataLoader(load_fn=load))
+    def relationship_counts(self, ask: RelationshipWindow) -> DataLoader[str, int]:
+        loader = self._counts.get(ask)
+        if loader is None:
+            loader = self._counts[ask] = DataLoader(load_fn=partial(nested.relationship_counts, self.db, ask))
         return loader

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from graph.entities import EntityFilter as EntityFilterRecord
-from graph.networks import NetworkFilter as NetworkFilterRecord
 from graph.records import Page
 from resolvers import entities, networks, relationships
 from resolvers.arguments import time_filter
@@ -99,7 +97,7 @@ class SearchConnection:
     total_count: int | None
 
 
-def _page_info(page: Page) -> PageInfo:
+def _page_info(page: Page[Any]) -> PageInfo:
     return page_info(page.offset, len(page.items), page.has_next)
 
 
@@ -154,23 +152,19 @@ class Query:
     ) -> EntityConnection:
         f = filter or EntityFilter()
         order = order_by or EntityOrder()
-        where = EntityFilterRecord(
-            kinds=values(f.kinds),
-            countries=values(f.countries),
-            project=f.participates_in,
-            network=f.member_of,
-            valid_at=f.valid_at,
-            synthetic=f.synthetic,
-        )
-        sort = order.field.value
         page = await entities.list_entities(
             info.context.db,
-            where,
-            sort,
-            order.direction is SortDirection.DESC,
-            first,
-            after,
-            selects_child(info, "totalCount"),
+            kinds=values(f.kinds),
+            countries=values(f.countries),
+            participates_in=f.participates_in,
+            member_of=f.member_of,
+            valid_at=f.valid_at,
+            synthetic=f.synthetic,
+            sort=order.field.value,
+            descending=order.direction is SortDirection.DESC,
+            first=first,
+            after=after,
+            with_total=selects_child(info, "totalCount"),
         )
         info.context.loaders.remember(page.items)
         return EntityConnection(
@@ -317,15 +311,17 @@ class Query:
         max_nodes: int = 200,
     ) -> Network:
         f = filter or NetworkFilter()
-        where = NetworkFilterRecord(
+        subgraph = await networks.network(
+            info.context.db,
+            center,
+            depth,
             kinds=values(f.kinds),
             countries=values(f.countries),
             project=f.project,
+            when=time_filter(as_of, *_range(between)),
+            max_nodes=max_nodes,
         )
-        when = time_filter(as_of, *_range(between))
-        return Network.from_record(
-            await networks.network(info.context.db, center, depth, where, when, max_nodes)
-        )
+        return Network.from_record(subgraph)
 
     @strawberry.field(description="Organisations linked by taking part in the same projects or networks.")
     async def co_participation(

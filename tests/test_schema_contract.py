@@ -32,7 +32,7 @@ def test_enums_follow_the_ontology() -> None:
 def test_every_kind_of_the_ontology_has_its_graphql_type() -> None:
     seen = set()
     for kind in KIND_LABELS:
-        entity = to_entity(EntityRecord(f"x-{kind}", kind, {"id": f"x-{kind}", "kind": kind, "name": "x"}))
+        entity = to_entity(EntityRecord.from_props({"id": f"x-{kind}", "kind": kind, "name": "x"}))
         assert type(entity) in ENTITY_TYPES
         assert entity.kind == Kind(kind)
         seen.add(type(entity))

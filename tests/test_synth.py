@@ -7,17 +7,30 @@ generated (the `synthetic` fixture's finally).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from neo4j.time import Date, DateTime
 
 from graph.database import Connection, Database
 from graph.ingest.synth import SynthReport, generate, remove
 from graph.ontology import KIND_LABELS, RELATION_TYPES
-from graph.records import native_map
 from graph.text import fold
 from tests.conftest import run_db
+
+
+def native_map(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored properties with the driver's dates as Python's, to compare with what was written."""
+    return {
+        k: [x.to_native() for x in v]
+        if isinstance(v, list) and v and isinstance(v[0], Date | DateTime)
+        else v.to_native()
+        if isinstance(v, Date | DateTime)
+        else v
+        for k, v in props.items()
+    }
+
 
 ACTORS = 300
 SEED = 7

@@ -5,7 +5,8 @@ from typing import Final
 from graph.cypher.fragments import INTERMEDIARY_LABELS, rel_map, valid
 from graph.ontology import RELATION_TYPES
 
-# Per entity, one page of its relationships; batched over many entities (a DataLoader).
+# Per entity, one page of its relationships with the entity at the other end; batched over
+# every entity of one level of a nested query (a DataLoader), so a level is one statement.
 RELATIONSHIPS_OF: Final = (
     "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
     "CALL (n) { "
@@ -13,7 +14,7 @@ RELATIONSHIPS_OF: Final = (
     f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} "
     "RETURN r, m ORDER BY coalesce(r.start_date, date('0001-01-01')), type(r), m.id, r.id "
     "SKIP $skip LIMIT $limit } "
-    f"RETURN key, {rel_map('r')} AS rel"
+    f"RETURN key, {rel_map('r')} AS rel, properties(m) AS other"
 )
 
 # A relationship found again from its ends: relationship properties are not indexed, the

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
 
 import strawberry
 
-from graph.dates import parse_fuzzy_date
+from graph.dates import FuzzyDate as FuzzyDateRecord
+from graph.records import Validity as ValidityRecord
 from resolvers.pagination import encode_cursor
 from schema.types.enums import DatePrecision
 
@@ -33,13 +33,14 @@ class FuzzyDate:
     latest: date = strawberry.field(description="Last day the stated date can mean.")
 
     @classmethod
-    def from_props(cls, props: dict[str, Any], name: str) -> FuzzyDate | None:
-        text = props.get(name)
-        if not isinstance(text, str):
+    def from_record(cls, record: FuzzyDateRecord | None) -> FuzzyDate | None:
+        if record is None:
             return None
-        parsed = parse_fuzzy_date(text)
         return cls(
-            text=text, precision=DatePrecision(parsed.precision), earliest=parsed.first, latest=parsed.last
+            text=record.text,
+            precision=DatePrecision(record.precision),
+            earliest=record.first,
+            latest=record.last,
         )
 
 
@@ -49,8 +50,8 @@ class Validity:
     end: FuzzyDate | None
 
     @classmethod
-    def from_props(cls, props: dict[str, Any]) -> Validity:
-        return cls(start=FuzzyDate.from_props(props, "start"), end=FuzzyDate.from_props(props, "end"))
+    def from_record(cls, record: ValidityRecord) -> Validity:
+        return cls(start=FuzzyDate.from_record(record.start), end=FuzzyDate.from_record(record.end))
 
 
 @strawberry.type(description="An external identifier stated in a source, e.g. a project code.")

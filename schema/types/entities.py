@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 
 import strawberry
 
 from graph.records import EntityRecord, SourceRecord
-from resolvers.arguments import time_filter
-from resolvers.pagination import DEFAULT_PAGE, encode_cursor, window
+from resolvers.nested import relationship_window
+from resolvers.pagination import DEFAULT_PAGE
 from schema.context import Info
-from schema.types.common import DateRange, FuzzyDate, Identifier, global_id, page_info
-from schema.types.enums import Country, Kind, RelationKind, values
+from schema.types.common import DateRange, FuzzyDate, Identifier, global_id
+from schema.types.enums import Kind, RelationKind, values
+
+if TYPE_CHECKING:
+    from schema.types.relationships import RelationshipConnection
+
+# Relationships refer to entities and entities to their relationships: this side of the
+# cycle goes through Strawberry's lazy reference, so no module imports the other back.
+_RELATIONSHIPS = strawberry.lazy("schema.types.relationships")
+RelationshipConnectionRef = Annotated["RelationshipConnection", _RELATIONSHIPS]
 
 
 @strawberry.interface(description="Anything that can be fetched again by its global id (Relay).")
@@ -39,16 +47,15 @@ class Source(Node):
 
     @classmethod
     def from_record(cls, record: SourceRecord) -> Source:
-        p = record.props
         return cls(
             id=global_id("Source", record.key),
             key=record.key,
-            file=str(p.get("file", "")),
-            language=str(p.get("language", "")),
-            title=p.get("title"),
-            title_en=str(p.get("title_en", "")),
-            summary=p.get("summary"),
-            published=FuzzyDate.from_props(p, "published"),
+            file=record.file,
+            language=record.language,
+            title=record.title,
+            title_en=record.title_en,
+            summary=record.summary,
+            published=FuzzyDate.from_record(record.published),
             publisher_key=record.publisher,
         )
 
@@ -80,7 +87,7 @@ class Entity(Node):
 
     @strawberry.field(description="The sources that mention this entity.")
     async def sources(self, info: Info) -> list[Source]:
-        return await load_sources(info, list(self.record.props.get("sources") or []))
+        return await load_sources(info, self.record.sources)
 
     @strawberry.field(description="This entity's relationships, oldest first, with their sources.")
     async def relationships(
@@ -91,26 +98,14 @@ class Entity(Node):
         between: DateRange | None = None,
         first: int | None = DEFAULT_PAGE,
         after: str | None = None,
-    ) -> RelationshipConnection:
-        from schema.types.relationships import Relationship, RelationshipConnection, RelationshipEdge
-
-        skip, limit = window(first, after)
-        when = time_filter(as_of, between.start if between else None, between.end if between else None)
-        kind_values = tuple(values(kinds) or ()) or None
-        loaders = info.context.loaders
-        records = await loaders.relationships(kind_values, when, skip, limit + 1).load(self.key)
-        edges = [
-            RelationshipEdge(
-                cursor=encode_cursor(skip + i), node=Relationship.from_record(r), perspective=self.key
-            )
-            for i, r in enumerate(records[:limit])
-        ]
-        return RelationshipConnection(
-            edges=edges,
-            page_info=page_info(skip, len(edges), len(records) > limit),
-            count_loader=loaders.relationship_counts(kind_values, when),
-            owner=self.key,
+    ) -> RelationshipConnectionRef:
+        ask = relationship_window(
+            values(kinds), as_of, (between.start, between.end) if between else (None, None), first, after
         )
+        connection: type[RelationshipConnection] = _RELATIONSHIPS.resolve_forward_ref(
+            ForwardRef("RelationshipConnection")
+        ).resolve_type()
+        return await connection.of_entity(info, self.key, ask)
 
 
 @strawberry.interface(
@@ -121,26 +116,22 @@ class Actor(Entity):
 
 
 def _common(record: EntityRecord) -> dict[str, Any]:
-    p = record.props
     return {
         "id": global_id("Entity", record.key),
         "key": record.key,
         "kind": Kind(record.kind),
-        "subtype": p.get("subtype"),
-        "name": str(p.get("name", "")),
-        "lang": str(p.get("lang", "")),
-        "name_en": str(p.get("name_en", "")),
-        "aliases": list(p.get("aliases") or []),
-        "country": str(p.get("country", "")),
-        "identifiers": [
-            Identifier(scheme=i.partition(":")[0], value=i.partition(":")[2])
-            for i in p.get("identifiers") or []
-        ],
-        "note": p.get("note"),
-        "inferred": bool(p.get("inferred", False)),
-        "inferred_reason": p.get("inferred_reason"),
-        "identity_note": p.get("identity_note"),
-        "synthetic": bool(p.get("synthetic", False)),
+        "subtype": record.subtype,
+        "name": record.name,
+        "lang": record.lang,
+        "name_en": record.name_en,
+        "aliases": record.aliases,
+        "country": record.country,
+        "identifiers": [Identifier(scheme=i.scheme, value=i.value) for i in record.identifiers],
+        "note": record.note,
+        "inferred": record.inferred,
+        "inferred_reason": record.inferred_reason,
+        "identity_note": record.identity_note,
+        "synthetic": record.synthetic,
         "record": record,
     }
 
@@ -255,52 +246,45 @@ def entity_type(record: EntityRecord | None) -> Entity | None:
     return None if record is None else to_entity(record)
 
 
-def _identifiers(common: dict[str, Any]) -> dict[str, str]:
-    return {i.scheme: i.value for i in common["identifiers"]}
-
-
 def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per kind with own fields
     common = _common(record)
     plain = _PLAIN_TYPES.get(record.kind)
     if plain is not None:
         return plain(**common)
-    p = record.props
     match record.kind:
         case "school":
-            return School(**common, students=p.get("students"))
+            return School(**common, students=record.students)
         case "council":
-            return Council(**common, meets_per_year_min=p.get("meets_per_year_min"))
+            return Council(**common, meets_per_year_min=record.meets_per_year_min)
         case "project":
             return Project(
                 **common,
-                code=_identifiers(common).get("project_code"),
-                budget_total=p.get("budget_total"),
-                grant=p.get("grant"),
-                own_contribution=p.get("own_contribution"),
-                currency=p.get("currency"),
-                start=FuzzyDate.from_props(p, "start"),
-                end=FuzzyDate.from_props(p, "end"),
+                code=record.identifier("project_code"),
+                budget_total=record.budget_total,
+                grant=record.grant,
+                own_contribution=record.own_contribution,
+                currency=record.currency,
+                start=FuzzyDate.from_record(record.start),
+                end=FuzzyDate.from_record(record.end),
             )
         case "event":
             return Event(
                 **common,
-                start=FuzzyDate.from_props(p, "start"),
-                end=FuzzyDate.from_props(p, "end"),
-                venue=p.get("venue"),
-                planned=bool(p.get("planned", False)),
+                start=FuzzyDate.from_record(record.start),
+                end=FuzzyDate.from_record(record.end),
+                venue=record.venue,
+                planned=record.planned,
             )
         case "agreement":
-            return Agreement(**common, signed=FuzzyDate.from_props(p, "signed"))
+            return Agreement(**common, signed=FuzzyDate.from_record(record.signed))
         case "regulation":
             return Regulation(
                 **common,
-                adopted=FuzzyDate.from_props(p, "adopted"),
-                number=_identifiers(common).get("regulation_number"),
+                adopted=FuzzyDate.from_record(record.adopted),
+                number=record.identifier("regulation_number"),
             )
         case "target":
-            return Target(
-                **common, metric=str(p.get("metric", "")), value=float(p.get("value", 0)), year=p.get("year")
-            )
+            return Target(**common, metric=record.metric or "", value=record.value or 0.0, year=record.year)
     raise ValueError(f"no GraphQL type for entity kind {record.kind!r}")
 
 
@@ -323,8 +307,4 @@ ENTITY_TYPES: list[type] = [
     Target,
 ]
 
-__all__ = ["Country", "Entity", "Node", "Source", "entity_type", "to_entity"]
-
-from schema.types.relationships import RelationshipConnection  # noqa: E402
-
-__all__ += ["RelationshipConnection"]
+__all__ = ["Entity", "Node", "Source", "entity_type", "to_entity"]

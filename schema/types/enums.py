@@ -1,70 +1,36 @@
-"""Closed vocabularies as GraphQL enums; values are the ontology's names (a test keeps them in step)."""
+"""Closed vocabularies as GraphQL enums: the ontology's are generated from graph/ontology.py,
+the query-only ones (how partners connect, sort keys) are defined here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
+from typing import TYPE_CHECKING, cast
 
 import strawberry
 
-
-@strawberry.enum(description="What kind of thing an entity is.")
-class Kind(Enum):
-    MINISTRY = "ministry"
-    AGENCY = "agency"
-    ORG_UNIT = "org_unit"
-    MUNICIPALITY = "municipality"
-    REGION = "region"
-    SCHOOL = "school"
-    UNIVERSITY = "university"
-    ORGANISATION = "organisation"
-    COUNCIL = "council"
-    PERSON = "person"
-    PROJECT = "project"
-    PROGRAMME = "programme"
-    EVENT = "event"
-    AGREEMENT = "agreement"
-    REGULATION = "regulation"
-    TARGET = "target"
+from graph.dates import PRECISIONS
+from graph.ontology import COUNTRIES, KIND_LABELS, RELATION_TYPES
 
 
-@strawberry.enum(description="What kind of relationship an edge states.")
-class RelationKind(Enum):
-    COOPERATES_WITH = "cooperates_with"
-    PARTY_TO = "party_to"
-    MEMBER_OF = "member_of"
-    COORDINATES = "coordinates"
-    IMPLEMENTS = "implements"
-    SUBMITS = "submits"
-    PARTICIPATES_IN = "participates_in"
-    FUNDS = "funds"
-    PART_OF = "part_of"
-    SUBORDINATE_TO = "subordinate_to"
-    LOCATED_IN = "located_in"
-    HOLDS_POSITION = "holds_position"
-    SERVES = "serves"
-    ORGANISES = "organises"
-    HOSTS = "hosts"
-    ABOUT = "about"
-    SETS_TARGET = "sets_target"
-    REFERS_TO = "refers_to"
-    DISTINCT_FROM = "distinct_from"
+def _vocabulary(name: str, values: Iterable[str], description: str) -> type[Enum]:
+    """A GraphQL enum whose values are a closed vocabulary of graph/, member names upper-cased."""
+    generated = cast("type[Enum]", Enum(name, [(value.upper(), value) for value in values]))
+    return strawberry.enum(generated, description=description)
 
 
-@strawberry.enum(description="Countries (ISO 3166 codes; EU for European-level things).")
-class Country(Enum):
-    EE = "EE"
-    LV = "LV"
-    FI = "FI"
-    EU = "EU"
-
-
-@strawberry.enum(description="How precisely a source dates something.")
-class DatePrecision(Enum):
-    YEAR = "year"
-    QUARTER = "quarter"
-    MONTH = "month"
-    DAY = "day"
+# Generated from graph's vocabularies, never copied: a kind added to the ontology is a value
+# here. mypy sees plain Enums (it cannot follow a generated class).
+if TYPE_CHECKING:
+    Kind = Enum
+    RelationKind = Enum
+    Country = Enum
+    DatePrecision = Enum
+else:
+    Kind = _vocabulary("Kind", KIND_LABELS, "What kind of thing an entity is.")
+    RelationKind = _vocabulary("RelationKind", RELATION_TYPES, "What kind of relationship an edge states.")
+    Country = _vocabulary("Country", COUNTRIES, "Countries (ISO 3166 codes; EU for European-level things).")
+    DatePrecision = _vocabulary("DatePrecision", PRECISIONS, "How precisely a source dates something.")
 
 
 @strawberry.enum(description="How two actors are connected.")

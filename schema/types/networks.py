@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from graph.networks import Subgraph
-from graph.records import EntityRecord, RelationshipRecord
+from graph.records import EntityRecord, RelationshipRecord, Subgraph
+from graph.records import Validity as ValidityRecord
 from resolvers.networks import Brokers, Coverage, TimelineEntry
 from schema.context import Info
 from schema.types.common import FuzzyDate, Validity
@@ -29,14 +29,9 @@ class NetworkNode:
     degree: int = strawberry.field(description="Relationships in the whole graph, not only in this network.")
 
     @classmethod
-    def from_record(cls, n: EntityRecord, degree: int) -> NetworkNode:
+    def from_record(cls, n: EntityRecord) -> NetworkNode:
         return cls(
-            key=n.key,
-            kind=Kind(n.kind),
-            name=str(n.props.get("name", "")),
-            name_en=str(n.props.get("name_en", "")),
-            country=str(n.props.get("country", "")),
-            degree=degree,
+            key=n.key, kind=Kind(n.kind), name=n.name, name_en=n.name_en, country=n.country, degree=n.degree
         )
 
     def as_json(self) -> dict[str, object]:
@@ -50,10 +45,6 @@ class NetworkNode:
         }
 
 
-def _json_value(value: object) -> object:
-    return value if value is None or isinstance(value, (str, int, float, bool, list)) else str(value)
-
-
 @strawberry.type(description="An edge ready to draw; `source` and `target` are node keys.")
 class NetworkEdge:
     key: str
@@ -62,24 +53,23 @@ class NetworkEdge:
     kind: RelationKind
     role: str | None
     sources: list[str] = strawberry.field(description="Keys of the documents stating it.")
-    props: strawberry.Private[dict[str, object]]
+    when: strawberry.Private[ValidityRecord]
 
     @strawberry.field
     def validity(self) -> Validity:
         # Built only when asked for: a drawing of thousands of edges often does not.
-        return Validity.from_props(self.props)
+        return Validity.from_record(self.when)
 
     @classmethod
     def from_record(cls, r: RelationshipRecord) -> NetworkEdge:
-        role = r.props.get("role")
         return cls(
             key=r.key,
             source=r.from_key,
             target=r.to_key,
             kind=RelationKind(r.kind),
-            role=None if role is None else str(role),
-            sources=[str(k) for k in r.props.get("sources") or []],
-            props=r.props,
+            role=r.role,
+            sources=r.sources,
+            when=r.validity,
         )
 
     def as_json(self) -> dict[str, object]:
@@ -89,8 +79,8 @@ class NetworkEdge:
             "target": self.target,
             "kind": self.kind.name,
             "role": self.role,
-            "start": _json_value(self.props.get("start")),
-            "end": _json_value(self.props.get("end")),
+            "start": None if self.when.start is None else self.when.start.text,
+            "end": None if self.when.end is None else self.when.end.text,
             "sources": self.sources,
         }
 
@@ -102,8 +92,7 @@ class Network:
 
     # The typed lists are built only when selected; nodeLink serialises the same objects.
     def _nodes(self) -> list[NetworkNode]:
-        sub = self.subgraph
-        return [NetworkNode.from_record(n, sub.degrees.get(n.key, 0)) for n in sub.nodes]
+        return [NetworkNode.from_record(n) for n in self.subgraph.nodes]
 
     def _edges(self) -> list[NetworkEdge]:
         return [NetworkEdge.from_record(r) for r in self.subgraph.relationships]
@@ -208,9 +197,7 @@ class TimelineItem:
     def from_record(cls, entry: TimelineEntry, subject: str) -> TimelineItem:
         when = entry.when
         return cls(
-            date=None
-            if when is None
-            else FuzzyDate.from_props({"d": when.text, "d_precision": when.precision}, "d"),
+            date=FuzzyDate.from_record(when),
             change=TimelineChange(entry.change),
             relationship=Relationship.from_record(entry.relationship),
             subject=subject,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from graph.records import RelationshipRecord
-from graph.relationships import CommonPartner as CommonPartnerRecord
-from graph.relationships import Link as LinkRecord
-from graph.relationships import Partner as PartnerRecord
-from graph.relationships import PathRecord
+from graph.records import CommonPartner as CommonPartnerRecord
+from graph.records import EntityRecord, PathRecord, RelationshipRecord
+from graph.records import Link as LinkRecord
+from graph.records import Partner as PartnerRecord
+from resolvers.nested import RelationshipWindow
+from resolvers.pagination import encode_cursor
 from schema.context import Info
-from schema.types.common import FuzzyDate, PageInfo, Validity, global_id
+from schema.types.common import FuzzyDate, PageInfo, Validity, global_id, page_info
 from schema.types.entities import Entity, Node, Source, entity_type, load_sources, to_entity
 from schema.types.enums import RelationKind, Via
 
@@ -57,25 +58,24 @@ class Relationship(Node):
 
     @classmethod
     def from_record(cls, record: RelationshipRecord) -> Relationship:
-        p = record.props
         return cls(
             # The ends make the relationship findable again by node(id:) through their index.
             id=global_id("Relationship", "\n".join((record.from_key, record.to_key, record.key))),
             key=record.key,
             kind=RelationKind(record.kind),
-            role=p.get("role"),
-            validity=Validity.from_props(p),
-            amount=p.get("amount"),
-            currency=p.get("currency"),
-            workload=p.get("workload"),
-            title=p.get("title"),
-            title_en=p.get("title_en"),
-            note=p.get("note"),
-            inferred=bool(p.get("inferred", False)),
-            inferred_reason=p.get("inferred_reason"),
+            role=record.role,
+            validity=Validity.from_record(record.validity),
+            amount=record.amount,
+            currency=record.currency,
+            workload=record.workload,
+            title=record.title,
+            title_en=record.title_en,
+            note=record.note,
+            inferred=record.inferred,
+            inferred_reason=record.inferred_reason,
             from_key=record.from_key,
             to_key=record.to_key,
-            source_keys=list(p.get("sources") or []),
+            source_keys=record.sources,
         )
 
 
@@ -84,11 +84,12 @@ class RelationshipEdge:
     cursor: str
     node: Relationship
     perspective: strawberry.Private[str]
+    other_record: strawberry.Private[EntityRecord]
 
     @strawberry.field(description="The entity at the other end, seen from the entity being listed.")
-    async def other(self, info: Info) -> Entity:
-        other = self.node.to_key if self.node.from_key == self.perspective else self.node.from_key
-        return await _entity(info, other)
+    def other(self) -> Entity:
+        # Read with the relationship, in the same statement.
+        return to_entity(self.other_record)
 
     @strawberry.field(description="True when the listed entity is the relationship's `from`.")
     def outgoing(self) -> bool:
@@ -105,6 +106,26 @@ class RelationshipConnection:
     @strawberry.field(description="All matching relationships, not just this page.")
     async def total_count(self) -> int:
         return await self.count_loader.load(self.owner)
+
+    @classmethod
+    async def of_entity(cls, info: Info, key: str, ask: RelationshipWindow) -> RelationshipConnection:
+        """One entity's page, loaded with those of every other entity at the same level."""
+        loaders = info.context.loaders
+        page = await loaders.relationships(ask).load(key)
+        return cls(
+            edges=[
+                RelationshipEdge(
+                    cursor=encode_cursor(page.offset + i),
+                    node=Relationship.from_record(item.relationship),
+                    perspective=key,
+                    other_record=item.other,
+                )
+                for i, item in enumerate(page.items)
+            ],
+            page_info=page_info(page.offset, len(page.items), page.has_next),
+            count_loader=loaders.relationship_counts(ask),
+            owner=key,
+        )
 
 
 @strawberry.type(description="One way two actors are connected.")
@@ -128,13 +149,8 @@ class Link:
 
 
 def _since(links: list[Link]) -> FuzzyDate | None:
-    starts = [
-        start
-        for link in links
-        for r in link.records
-        if (start := FuzzyDate.from_props(r.props, "start")) is not None
-    ]
-    return min(starts, key=lambda d: d.earliest) if starts else None
+    starts = [start for link in links for r in link.records if (start := r.validity.start) is not None]
+    return FuzzyDate.from_record(min(starts, key=lambda d: d.first)) if starts else None
 
 
 @strawberry.type(description="A partner and everything that connects it to the actor asked about.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.stats import GraphStats as GraphStatsRecord
+from graph.records import GraphStats as GraphStatsRecord
 
 
 @strawberry.type(description="How many nodes carry a label.")
