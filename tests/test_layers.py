@@ -1,0 +1,94 @@
+"""One test per layer boundary, each on the real store: graph/ returns typed records,
+resolvers/ answer without HTTP, and the schema resolves a nested selection with one
+statement per level whatever the number of results."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from graph import entities as entity_reads
+from graph.database import Connection, Database
+from graph.dates import FuzzyDate
+from graph.records import EntityRecord, RelationshipOf
+from resolvers import nested, relationships
+from resolvers.arguments import time_filter
+from tests.conftest import gql, run_db
+
+
+def test_graph_returns_typed_records_with_parsed_dates(seeded: Connection) -> None:
+    found = run_db(seeded, lambda db: entity_reads.entities_by_keys(db, ["lv-viaa"]))
+    viaa = found["lv-viaa"]
+    assert isinstance(viaa, EntityRecord)
+    assert (viaa.kind, viaa.country, viaa.lang) == ("agency", "LV", "lv")
+    assert viaa.sources and viaa.name
+
+    async def relationships_of(db: Database) -> list[RelationshipOf]:
+        ask = nested.relationship_window(None, None, (None, None), 100, None)
+        [page] = await nested.relationship_pages(db, ask, ["lv-viaa"])
+        return page.items
+
+    dated = [
+        item.relationship.validity.start
+        for item in run_db(seeded, relationships_of)
+        if item.relationship.validity.start is not None
+    ]
+    assert dated, "lv-viaa has dated relationships in the seeds"
+    assert all(isinstance(d, FuzzyDate) and d.first <= d.last for d in dated)
+
+
+def test_a_resolver_answers_without_http(seeded: Connection) -> None:
+    async def ask(db: Database) -> object:
+        return await relationships.partners(
+            db, "lv-viaa", None, None, time_filter(None, None, None), 200, 5, None
+        )
+
+    page = run_db(seeded, ask)
+    assert page.items, "lv-viaa has partners in the seeds"  # type: ignore[attr-defined]
+    for partner in page.items:  # type: ignore[attr-defined]
+        assert isinstance(partner.entity, EntityRecord)
+        assert partner.entity.key != "lv-viaa"
+        assert partner.links
+
+
+NESTED = """
+query($key: String!, $first: Int!) {
+  entity(key: $key) {
+    relationships(first: $first) { edges { node { key sources { key } } other {
+      key name
+      relationships(first: $first) { edges { node { key sources { key } } other {
+        key name
+        relationships(first: $first) { totalCount edges { other { key name } } }
+      } } }
+    } } }
+  }
+}
+"""
+
+
+def _count(data: dict[str, object]) -> int:
+    """Entities at the deepest level of NESTED."""
+    level1 = data["entity"]["relationships"]["edges"]  # type: ignore[index]
+    return sum(
+        len(e2["other"]["relationships"]["edges"])
+        for e1 in level1
+        for e2 in e1["other"]["relationships"]["edges"]
+    )
+
+
+def test_three_nested_levels_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
+    db = client.app.state.db  # type: ignore[attr-defined]
+
+    def trips(first: int) -> tuple[int, int]:
+        before = db.round_trips
+        data = gql(client, NESTED, key="lv-viaa", first=first)
+        return int(db.round_trips - before), _count(data)
+
+    few_trips, few = trips(1)
+    many_trips, many = trips(20)
+    assert many > few, "the larger window must reach more entities for the test to mean anything"
+    # One statement per question per level: the entity; at each of three levels its
+    # relationships page (far ends included); sources at the first two; counts at the
+    # deepest. DataLoaders may merge two levels' sources into one batch when results are
+    # few, so the count may only be lower for fewer results, never higher for more.
+    assert many_trips <= 7, f"{many_trips} round trips for {many} results"
+    assert few_trips <= many_trips, f"{few_trips} round trips for {few} results, {many_trips} for {many}"
