@@ -19,7 +19,6 @@ from bench.queries import (
     Samples,
     Steps,
     brokers_uncached,
-    capture,
     co_participation_uncached,
     pick_samples,
     replay,
@@ -29,6 +28,9 @@ from graph.cypher.stats import NODE_COUNT, RELATIONSHIP_COUNT
 from resolvers.networks import Brokers
 
 MAX_CONSECUTIVE_ERRORS = 3
+# A floor's answer is checked against the API's for this many inputs before timing (untimed, so
+# that a short run checks them too), then for every further input the timed loop reaches.
+CHECKED_FIRST = 20
 
 
 @dataclass
@@ -39,6 +41,8 @@ class QueryResult:
     uncached_api_ms: float | None = None
     uncached_raw_ms: float | None = None
     uncached_errors: list[str] = field(default_factory=list)
+    floor: bool = False  # raw is the one-statement floor (bench/floors.py)
+    checked: int = 0  # inputs whose floor answer was compared with the API's
 
     @property
     def errors(self) -> list[str]:
@@ -84,10 +88,13 @@ class Raw:
         self.query = query
         self.samples = samples
         self.steps: dict[int, Steps] = {}
+        self.answers: dict[int, object] = {}  # what the capture returned, per input
 
     async def prepare(self, i: int) -> Steps:
         if i not in self.steps:
-            self.steps[i] = await capture(self.driver, lambda db: self.query.raw(db, self.samples, i))
+            recorder = Recorder(self.driver)
+            self.answers[i] = await self.query.raw(recorder, self.samples, i)
+            self.steps[i] = recorder.steps
         return self.steps[i]
 
     async def replay(self, i: int) -> None:
@@ -128,6 +135,10 @@ async def _measure(
     n = plan.heavy_iterations if query.heavy else plan.iterations
     raw = Raw(driver, query, samples)
     modulo = _inputs(query, samples)
+    checked: set[int] = set()
+    if query.same is not None:
+        for i in range(min(modulo, CHECKED_FIRST)):
+            await _check(query, samples, http, raw, i, checked, result)
     for i in range(plan.warmup):
         # Warm-up errors are seen again (and counted) in the measured iterations.
         with contextlib.suppress(Exception):
@@ -144,8 +155,9 @@ async def _measure(
         # in, for the API and for raw alike (as for a dashboard repeating its questions).
         # Timing the API right after raw's untimed run, as this did before, cost the API
         # ~0.3 ms more at p50 than raw (both orders measured alternately on the same inputs).
+        answer: dict[str, Any] | None = None
         with contextlib.suppress(Exception):
-            await api(i)  # an error shows again in the timed request
+            answer = await api(i)  # an error shows again in the timed request
         try:
             ms, _ = await timed(functools.partial(api, i))
             result.api.add(ms)
@@ -154,6 +166,9 @@ async def _measure(
             result.api.errors.append(f"{query.name}: {_describe(exc)}")
             failing += 1
         prepared = await _warm(raw, i % modulo)
+        if query.same is not None and answer is not None and prepared is None and i % modulo not in checked:
+            checked.add(i % modulo)
+            _compare(query, answer, raw, i % modulo, result)
         try:
             if prepared is not None:
                 raise prepared
@@ -166,6 +181,31 @@ async def _measure(
             break  # a query that keeps failing (or crawling) is reported as such, not retried for ever
         if elapsed > plan.budget_seconds and i + 1 >= min(n, 20):
             break
+
+
+async def _check(
+    query: Query, samples: Samples, http: HttpClient, raw: Raw, i: int, checked: set[int], result: QueryResult
+) -> None:
+    """Untimed: ask both sides for input i and compare (failures show again in the timed runs)."""
+    try:
+        answer = await _api_once(http, query, samples, i)
+        await raw.prepare(i)
+    except Exception:  # counted where it is timed
+        return
+    checked.add(i)
+    _compare(query, answer, raw, i, result)
+
+
+def _compare(query: Query, answer: dict[str, Any], raw: Raw, i: int, result: QueryResult) -> None:
+    """A floor must give the API's answer (each input once, from the untimed runs)."""
+    assert query.same is not None
+    result.checked += 1
+    try:
+        problem = query.same(answer, raw.answers.get(i))
+    except Exception as exc:
+        problem = _describe(exc)
+    if problem is not None:
+        result.raw.errors.append(f"{query.name}: the floor answers otherwise for input {i}: {problem}")
 
 
 async def _uncached(
@@ -193,7 +233,14 @@ async def _uncached(
 
 
 async def measure_size(
-    size: SizeResult, *, http_port: int, bolt_uri: str, password: str, plan: Plan, progress: Any
+    size: SizeResult,
+    *,
+    http_port: int,
+    bolt_uri: str,
+    password: str,
+    plan: Plan,
+    progress: Any,
+    queries: Sequence[Query] = MIX,
 ) -> None:
     driver = AsyncGraphDatabase.driver(bolt_uri, auth=("root", password))
     http = HttpClient(http_port)
@@ -203,8 +250,8 @@ async def measure_size(
         samples = await pick_samples(driver)
         size.samples = samples
         size.country = samples.country
-        for query in MIX:
-            result = QueryResult(query.name)
+        for query in queries:
+            result = QueryResult(query.name, floor=query.floor)
             size.queries.append(result)
             started = time.monotonic()
             if query.cached:
@@ -212,8 +259,9 @@ async def measure_size(
             await _measure(query, samples, http, driver, plan, result)
             progress(
                 f"  {size.name} {query.name}: API p50 {result.api.p50:.2f} ms, raw p50 "
-                f"{result.raw.p50:.2f} ms, n={result.api.n}, errors={len(result.errors)} "
-                f"({time.monotonic() - started:.0f} s)"
+                f"{result.raw.p50:.2f} ms, n={result.api.n}, errors={len(result.errors)}"
+                + (f", floor checked on {result.checked} inputs " if result.floor else " ")
+                + f"({time.monotonic() - started:.0f} s)"
             )
     finally:
         await http.close()

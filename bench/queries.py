@@ -376,6 +376,7 @@ COVERAGE = Query(
     heavy=True,
 )
 
+
 # Nested selections (issue #10): the API's whole route against the floor (bench/floors.py).
 def _two_levels(first: int) -> Query:
     return Query(

@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.latency import Plan, SizeResult, measure_size
 from bench.load import Throughput, throughput, wrk_available
-from bench.queries import LOOKUP, PARTNERS, Samples
+from bench.queries import LOOKUP, MIX, PARTNERS, Query, Samples
 from bench.report import BenchResult, Memory, render
 from bench.service import Ports, Service, rss_mb
 
@@ -43,6 +43,16 @@ def parse_sizes(text: str) -> list[tuple[str, int]]:
         else:
             raise argparse.ArgumentTypeError(f"unknown size {name!r}: use S, M or NAME=ACTORS")
     return sizes
+
+
+def parse_only(text: str) -> tuple[Query, ...]:
+    """The queries whose name contains one of the comma-separated texts (case-insensitive)."""
+    texts = [part.strip().lower() for part in text.split(",") if part.strip()]
+    chosen = tuple(q for q in MIX if any(t in q.name.lower() for t in texts))
+    if not chosen:
+        names = "; ".join(q.name for q in MIX)
+        raise argparse.ArgumentTypeError(f"no query name contains any of {texts}: {names}")
+    return chosen
 
 
 def _bodies(samples: Samples, mix: bool) -> list[bytes]:
@@ -129,6 +139,7 @@ def bench(args: argparse.Namespace, result: BenchResult) -> None:
                     password=service.password(),
                     plan=plan,
                     progress=say,
+                    queries=args.only,
                 )
             )
         last = result.sizes[-1]
@@ -195,6 +206,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per query and size, at most")
     parser.add_argument("--smoke", action="store_true", help=f"size S with {SMOKE_ACTORS} actors, quick")
+    parser.add_argument(
+        "--only",
+        type=parse_only,
+        default=MIX,
+        metavar="TEXT[,TEXT]",
+        help="latency of the queries whose name contains a TEXT alone, e.g. `nested` (default: all)",
+    )
     parser.add_argument("--python-client", action="store_true", help="throughput without wrk")
     parser.add_argument("--keep-data", action="store_true", help="keep the temporary data dir")
     parser.add_argument("--out", type=Path, default=None, help="report file (default BENCHMARKS.md)")

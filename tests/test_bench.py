@@ -5,8 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from bench.queries import QUERY_NAMES
+import bench.floors
+import bench.queries
+from bench.floors import same_relationships, same_two_levels
+from bench.queries import MIX, QUERY_NAMES
+from bench.report import NESTED
+from tests.test_cypher_lint import lint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +31,65 @@ def test_smoke_benchmark_runs_and_reports_every_query(tmp_path: Path) -> None:
     report = out.read_text(encoding="utf-8")
     for name in QUERY_NAMES:
         assert f"| {name}" in report, name
+    # The nested shapes' floors gave the API's answers (a difference is an error) and have targets.
+    for name, label in NESTED:
+        assert f"| {name} (raw: floor) |" in report, name
+        assert f"| {label} p95 ≤ 30 ms |" in report, label
+        assert f"| {label}: API p50 ≤ 2x the floor's |" in report, label
     assert "## Throughput" in report
     assert "## Memory (VmRSS)" in report
     assert "## Targets (size M)" in report
     assert "**Errors:** none" in report, report[report.find("## Errors") :]
+
+
+def bench_statements() -> dict[str, str]:
+    """The Cypher bench/ sends of its own (floors, sample picking): module-level string constants
+    with upper-case names (tests/test_cypher_lint.py covers graph.cypher)."""
+    found: dict[str, str] = {}
+    for module in (bench.floors, bench.queries):
+        for name in getattr(module, "__annotations__", {}):
+            value = getattr(module, name, None)
+            if name.lstrip("_").isupper() and isinstance(value, str):
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+def test_bench_statements_are_valid_neo4j_5_cypher() -> None:
+    statements = bench_statements()
+    assert {"bench.floors.TWO_LEVELS_COOPERATION", "bench.floors.RELATIONSHIPS_WITH_SOURCES"} <= set(
+        statements
+    )
+    problems = {name: messages for name, messages in lint(statements).items() if messages}
+    assert problems == {}
+
+
+def test_every_nested_shape_has_a_floor_and_targets() -> None:
+    nested = {q.name for q in MIX if q.floor}
+    assert nested == {name for name, _ in NESTED}
+    assert len(nested) == 3
+
+
+def test_a_floor_must_give_the_apis_answer() -> None:
+    other = {"key": "b", "name": "B"}
+    api: dict[str, Any] = {
+        "data": {
+            "entity": {
+                "relationships": {"edges": [{"other": {"relationships": {"edges": [{"other": other}]}}}]}
+            }
+        }
+    }
+    assert same_two_levels(api, [{"first": [[{"key": "b", "name": "B"}]]}]) is None
+    assert same_two_levels(api, [{"first": [[{"key": "c", "name": "C"}]]}]) is not None
+    assert same_two_levels({"data": {"entity": None}}, []) is None
+    edge = {
+        "node": {"key": "r1", "kind": "MEMBER_OF", "sources": [{"key": "s1", "title": None}]},
+        "other": {"key": "b", "name": "B", "nameEn": ""},
+    }
+    api = {"data": {"entity": {"relationships": {"edges": [edge]}}}}
+    row = {"key": "r1", "kind": "MEMBER_OF", "sources": [{"key": "s1", "title": None}]}
+    floor: list[dict[str, Any]] = [
+        {"relationships": [{**row, "other": {"key": "b", "name": "B", "nameEn": None}}]}
+    ]
+    assert same_relationships(api, floor) is None  # a missing name_en is "" in the API
+    floor[0]["relationships"][0]["sources"] = []
+    assert same_relationships(api, floor) is not None
