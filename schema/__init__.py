@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import ValidationCache
 
-from schema.caching import ParseOnce, ValidateOnce
+from schema.caching import ParseOnce
 from schema.errors import ErrorCodes
 from schema.limits import LIMIT_EXTENSIONS
 from schema.query import Query
@@ -18,7 +19,7 @@ schema = strawberry.Schema(
         *LIMIT_EXTENSIONS,
         # Dashboards repeat the same documents: parse and validate each once per process.
         lambda: ParseOnce(maxsize=512),
-        ValidateOnce.factory(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
     ],
 )
 

@@ -1,12 +1,30 @@
-"""Gives every GraphQL error a stable extensions.code and masks unexpected ones."""
+"""Gives every GraphQL error a stable extensions.code and masks unexpected ones.
+
+Errors are told apart by what they are, never by their wording:
+
+* GRAPHQL_PARSE_FAILED: a ``graphql.GraphQLSyntaxError`` (the parser's only error type).
+* BAD_USER_INPUT for a literal of the wrong type: graphql-core's ValuesOfCorrectTypeRule reports
+  those; ErrorCodes swaps it for CodedValuesRule, which codes what it reports and names the
+  argument (or variable, for a default value) the literal was given for.
+* BAD_USER_INPUT for a variable value that does not coerce: graphql-core reports it before
+  execution, so with no path, on the VariableDefinitionNode, with the coercion error as its
+  original error; ``argument`` is the variable's name, taken from that node.
+* GRAPHQL_VALIDATION_FAILED: any other error with no original error (every other validation rule;
+  the limits in schema.limits code their own errors QUERY_TOO_COMPLEX).
+* Errors a resolver raised (with a path and an original error): by the original error's class,
+  INTERNAL_SERVER_ERROR (masked) for anything unexpected.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
+from typing import Any
 
+from graphql import GraphQLSyntaxError, VariableDefinitionNode
 from graphql.error import GraphQLError
+from graphql.language import ArgumentNode
+from graphql.validation import ValidationContext, ValuesOfCorrectTypeRule
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import QueryTimeout, StoreUnavailable
@@ -15,6 +33,7 @@ from resolvers.errors import UserError
 log = logging.getLogger("coopgraph.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 def _with_code(error: GraphQLError, message: str, code: str, **extra: object) -> GraphQLError:
@@ -29,40 +48,52 @@ def _with_code(error: GraphQLError, message: str, code: str, **extra: object) ->
     )
 
 
-_VARIABLE = re.compile(r"Variable '\$(\w+)'")
-_BAD_VALUE = re.compile(r"does not exist in '\w+' enum|cannot represent|Expected value of type|Int cannot")
-_ARGUMENT_BEFORE = re.compile(r"(\w+)\s*:\s*[\[\s\w,]*$")
+class CodedValuesRule(ValuesOfCorrectTypeRule):
+    """graphql-core's ValuesOfCorrectTypeRule, its errors coded BAD_USER_INPUT with ``argument``:
+    the argument whose value is being visited, or the variable whose default value is."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.argument: str | None = None
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        self.argument = node.name.value
+
+    def leave_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        self.argument = None
+
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_args: Any) -> None:
+        self.argument = node.variable.name.value
+
+    def leave_variable_definition(self, node: VariableDefinitionNode, *_args: Any) -> None:
+        self.argument = None
+
+    def report_error(self, error: GraphQLError) -> None:
+        extra = {"argument": self.argument} if self.argument else {}
+        error.extensions = {**(error.extensions or {}), "code": BAD_USER_INPUT, **extra}
+        super().report_error(error)
 
 
-def _argument(message: str, error: GraphQLError | None = None) -> dict[str, str]:
-    """The argument (or variable) a bad value was given for, when it can be told."""
-    variable = _VARIABLE.search(message)
-    if variable:
-        return {"argument": variable[1]}
-    if error is not None and error.source is not None and error.positions:
-        match = _ARGUMENT_BEFORE.search(error.source.body[: next(iter(error.positions))])
-        if match:
-            return {"argument": match[1]}
-    return {}
+def _coerced_variable(error: GraphQLError) -> str | None:
+    """The variable whose value failed to coerce, if that is what the error is about."""
+    if error.original_error is None or error.path is not None or not error.nodes:
+        return None
+    node = error.nodes[0]
+    return node.variable.name.value if isinstance(node, VariableDefinitionNode) else None
 
 
 def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return per class of error
     original = error.original_error
+    if original is None and error.extensions and "code" in error.extensions:
+        return error  # classified already, or coded by the rule that reported it
+    if isinstance(error, GraphQLSyntaxError):
+        return _with_code(error, error.message, "GRAPHQL_PARSE_FAILED")
+    variable = _coerced_variable(error)
+    if variable is not None:
+        # The client's input, not a bug.
+        return _with_code(error, error.message, BAD_USER_INPUT, argument=variable)
     if original is None:
-        if error.extensions and "code" in error.extensions:
-            return error
-        if _BAD_VALUE.search(error.message):
-            # A value the schema cannot take (an unknown kind, a string for a number): bad input.
-            return _with_code(error, error.message, "BAD_USER_INPUT", **_argument(error.message, error))
-        code = (
-            "GRAPHQL_PARSE_FAILED"
-            if error.message.startswith("Syntax Error")
-            else "GRAPHQL_VALIDATION_FAILED"
-        )
-        return _with_code(error, error.message, code)
-    if isinstance(original, GraphQLError) and error.path is None:
-        # Variable coercion ("Variable '$x' got invalid value"): the client's input, not a bug.
-        return _with_code(error, error.message, "BAD_USER_INPUT", **_argument(error.message))
+        return _with_code(error, error.message, "GRAPHQL_VALIDATION_FAILED")
     if isinstance(original, UserError):
         extra = {"argument": original.argument} if original.argument else {}
         return _with_code(error, original.message, original.code, **extra)
@@ -82,15 +113,21 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
 
 
 class ErrorCodes(SchemaExtension):
-    """Every error of a result, classified once the operation is done (parse and validation
-    errors included). Strawberry's MaskErrors does the same through a runtime-checked
-    Protocol, ~8 µs per request even without errors, and also handles streamed results: the
-    endpoint offers no streaming (schema/http.py), which also classifies what an extension
-    hook raised, since that ends the operation before this runs."""
+    """Codes every error of a result once the operation is done (parse and validation errors
+    included), having put CodedValuesRule in place of ValuesOfCorrectTypeRule first.
+
+    Strawberry's MaskErrors does the same through a runtime-checked Protocol, ~8 µs per request
+    even without errors, and also handles streamed results: the endpoint offers no streaming
+    (schema/http.py), which also classifies what an extension hook raised, since that ends the
+    operation before this runs."""
 
     def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = tuple(
+            CodedValuesRule if rule is ValuesOfCorrectTypeRule else rule for rule in context.validation_rules
+        )
         yield
-        result = self.execution_context.result
+        result = context.result
         errors = getattr(result, "errors", None)  # an incremental result has none of its own
         if result is not None and errors:
             result.errors = [classify(error) for error in errors]

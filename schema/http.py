@@ -1,7 +1,12 @@
 """GraphQL over HTTP: the Strawberry ASGI view with the project's context and offline playground.
 
 The view follows the GraphQL-over-HTTP specification (graphql/graphql-over-http,
-spec/GraphQLOverHTTP.md, stage 2 draft), by overriding hooks of Strawberry's view:
+spec/GraphQLOverHTTP.md, stage 2 draft). Every request takes Strawberry's own request path
+(``run``); the endpoint only overrides the view's public hooks (``get_context``,
+``get_sub_response``, ``parse_http_body``, ``process_result``, ``create_response``,
+``render_graphql_ide``, ``request_adapter_class``) and wraps ``__call__`` to answer request-level
+HTTP errors as GraphQL responses. These hooks' signatures change between Strawberry's minor
+releases, hence the version range in pyproject.toml.
 
 * Response media type from the Accept header ("Body" section): the highest-q supported type,
   ties going to the earlier-listed one, then to application/graphql-response+json. An Accept
@@ -35,10 +40,8 @@ from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema import BaseSchema
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
-from strawberry.types.graphql import OperationType
 
 from schema.context import Context
 from schema.errors import classify
@@ -50,7 +53,6 @@ JSON = "application/json"
 RESPONSE_MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
 # A request error the server caused, not the client: 5xx rather than 400 under graphql-response+json.
 SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503}
-POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -112,17 +114,15 @@ def error_body(message: str, code: str) -> dict[str, list[dict[str, Any]]]:
 def is_request_error(result: ExecutionResult) -> bool:
     """True when the operation never ran, so the GraphQL response must have no {data} entry.
 
-    Parse and validation failures come back from Strawberry as PreExecutionError; other request
-    errors (e.g. variable coercion) as data null with errors that, unlike field errors, have no path.
+    Such a result (a parse or validation failure, a variable that does not coerce, a failed
+    extension hook) has data null and only errors that, unlike field errors, have no path.
     """
-    if isinstance(result, PreExecutionError):
-        return True
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
 def json_body(content_type: str | None, body: bytes | str, decode: Callable[[str], object]) -> object:
     """A POST body's JSON: 415 unless sent as application/json in UTF-8, 400 unless it is an
-    object (one operation) or a list (a batch). Both request paths apply these rules."""
+    object (one operation) or a list (a batch)."""
     media_type, params = parse_content_type(content_type or "")
     if media_type.lower() != JSON or params.get("charset", "utf-8").lower() not in {"utf-8", "utf8"}:
         raise HTTPException(415, "A GraphQL POST body must be sent as application/json (UTF-8).")
@@ -166,11 +166,9 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
 
     def __init__(self, schema: BaseSchema, *, playground_html: Path) -> None:
         # No subscription protocols: the schema has no subscriptions, and every answer is one
-        # JSON document (ErrorCodes and the shortcut below rely on that).
+        # JSON document (ErrorCodes relies on that).
         super().__init__(schema, subscription_protocols=())
         self.playground_html = playground_html
-        # With @defer/@stream switched on, every request would take the general path.
-        self.plain_posts = not schema.config.enable_experimental_incremental_execution
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         db = request.app.state.db
@@ -192,55 +190,10 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             )
         else:
             try:
-                response = await self._plain_post(request) or await self.run(request)
+                response = await self.run(request)
             except HTTPException as exc:
                 response = self.error_response(exc, media_type or JSON, method=request.method)
         await response(scope, receive, send)
-
-    async def _plain_post(self, request: Request) -> Response | None:
-        """The common request, a POST of one operation as a JSON object, answered without
-        Strawberry's general request handling (~45 µs less per request, measured in-process).
-        The body rules, hooks and response building are the ones the general path uses (the
-        root value is None by this class's type). None for anything else (a GET, a batch, an
-        upload, a body that breaks a rule): the general path answers those, errors included."""
-        if not self.plain_posts or request.method != "POST":
-            return None
-        try:
-            data = json_body(request.headers.get("content-type"), await request.body(), self.decode_json)
-        except HTTPException:
-            return None
-        if not isinstance(data, dict):
-            return None
-        query, variables = data.get("query"), data.get("variables")
-        operation_name, extensions = data.get("operationName"), data.get("extensions")
-        if not (
-            isinstance(query, str)
-            and query
-            and isinstance(variables, dict | None)
-            and isinstance(operation_name, str | None)
-            and operation_name != ""
-            and isinstance(extensions, dict | None)
-        ):
-            return None
-        sub_response = await self.get_sub_response(request)
-        context = await self.get_context(request, response=sub_response)
-        try:
-            result = await self.schema.execute(
-                query,
-                variable_values=variables,
-                context_value=context,
-                operation_name=operation_name,
-                allowed_operation_types=POST_OPERATIONS,
-                operation_extensions=extensions,
-            )
-        except CannotGetOperationTypeError as exc:
-            raise HTTPException(400, exc.as_http_error_reason()) from exc
-        except InvalidOperationTypeError as exc:
-            raise HTTPException(400, exc.as_http_error_reason("POST")) from exc
-        response_data = await self.process_result(request, result)
-        if result.errors:
-            self._handle_errors(result.errors, response_data)
-        return self.create_response(response_data, sub_response)
 
     def error_response(self, exc: HTTPException, media_type: str, *, method: str = "") -> Response:
         """A request-level error as a GraphQL response with no {data} entry."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
-from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
+from graphql.validation import ASTValidationRule, KnownFragmentNamesRule, ValidationContext, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import (
     AddValidationRules,
@@ -40,22 +40,36 @@ def _coded(rule: type[ASTValidationRule]) -> type[ValidationRule]:
     The inner rule gets a complete visit of the document (with its own TypeInfo), so it does
     not matter whether it reports from its constructor (as Strawberry's limiters do) or while
     visiting; its errors reach the real context, tagged, and only its errors are tagged.
+
+    The limiters take every fragment spread to name a fragment of the document (Strawberry's
+    depth limiter raises KeyError otherwise); a document where one does not is invalid anyway,
+    and graphql-core's KnownFragmentNamesRule says so, so the inner rule is not run on it.
     """
 
     class CodedRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
+            type_info = TypeInfo(context.schema)
+            if not _spreads_known(context, type_info):
+                return
 
             def report(error: GraphQLError) -> None:
                 _mark(error)
                 context.report_error(error)
 
-            type_info = TypeInfo(context.schema)
             own = ValidationContext(context.schema, context.document, type_info, report)
             visit(context.document, TypeInfoVisitor(type_info, rule(own)))
 
     CodedRule.__name__ = CodedRule.__qualname__ = f"Coded{rule.__name__}"
     return CodedRule
+
+
+def _spreads_known(context: ValidationContext, type_info: TypeInfo) -> bool:
+    """True when every fragment spread of the document names one of its fragments."""
+    unknown: list[GraphQLError] = []
+    own = ValidationContext(context.schema, context.document, type_info, unknown.append)
+    visit(context.document, KnownFragmentNamesRule(own))
+    return not unknown
 
 
 # Strawberry's limiters build a new rule class for every instance, that is for every request;
