@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 
@@ -102,10 +103,16 @@ class Entity(Node):
         ask = relationship_window(
             values(kinds), as_of, (between.start, between.end) if between else (None, None), first, after
         )
-        connection: type[RelationshipConnection] = _RELATIONSHIPS.resolve_forward_ref(
-            ForwardRef("RelationshipConnection")
-        ).resolve_type()
-        return await connection.of_entity(info, self.key, ask)
+        return await _connection_type().of_entity(info, self.key, ask)
+
+
+@functools.cache
+def _connection_type() -> type[RelationshipConnection]:
+    """The class behind the lazy reference, resolved once (resolving stats files each time)."""
+    resolved: type[RelationshipConnection] = _RELATIONSHIPS.resolve_forward_ref(
+        ForwardRef("RelationshipConnection")
+    ).resolve_type()
+    return resolved
 
 
 @strawberry.interface(
