@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph import entities as store
+from graph import entities as reads
 from graph.database import Database
 from graph.filters import EntityFilter
 from graph.records import EntityRecord, Page, SourceRecord
@@ -16,14 +16,14 @@ SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
 
 
 async def entity(db: Database, key: str) -> EntityRecord:
-    found = await store.entities_by_keys(db, [key])
+    found = await reads.entities_by_keys(db, [key])
     if key not in found:
         raise NotFound(f"no entity with key {key!r}", argument="key")
     return found[key]
 
 
 async def sources(db: Database) -> list[SourceRecord]:
-    return await store.all_sources(db)
+    return await reads.all_sources(db)
 
 
 async def require(db: Database, arguments: dict[str, str]) -> None:
@@ -31,7 +31,7 @@ async def require(db: Database, arguments: dict[str, str]) -> None:
 
     `arguments` maps each id to the name of the argument that gave it.
     """
-    found = await store.entities_by_keys(db, list(arguments))
+    found = await reads.entities_by_keys(db, list(arguments))
     for key, argument in arguments.items():
         if key not in found:
             raise NotFound(f"no entity with key {key!r}", argument=argument)
@@ -63,8 +63,8 @@ async def list_entities(
         synthetic=synthetic,
     )
     skip, limit = window(first, after)
-    items = await store.list_entities(db, where, sort, descending, skip, limit + 1)
-    total = await store.count_entities(db, where) if with_total else None
+    items = await reads.list_entities(db, where, sort, descending, skip, limit + 1)
+    total = await reads.count_entities(db, where) if with_total else None
     return Page(items[:limit], skip, len(items) > limit, total)
 
 
@@ -79,6 +79,6 @@ async def search(
 ) -> Page[tuple[EntityRecord, int]]:
     folded = search_text(text)
     skip, limit = window(first, after)
-    hits = await store.search_entities(db, folded, kinds, countries, skip, limit + 1)
-    total = await store.count_search(db, folded, kinds, countries) if with_total else None
+    hits = await reads.search_entities(db, folded, kinds, countries, skip, limit + 1)
+    total = await reads.count_search(db, folded, kinds, countries) if with_total else None
     return Page(hits[:limit], skip, len(hits) > limit, total)

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 
-from graph import networks as store
+from graph import networks as reads
 from graph.database import Database
 from graph.dates import FuzzyDate
 from graph.filters import NetworkFilter, TimeFilter
@@ -81,14 +81,14 @@ async def network(
     bounded(depth, "depth", 1, MAX_DEPTH)
     bounded(max_nodes, "maxNodes", 1, MAX_NETWORK_NODES)
     if center is not None:
-        nodes, truncated = await store.neighbourhood(db, center, depth, where, when, max_nodes)
+        nodes, truncated = await reads.neighbourhood(db, center, depth, where, when, max_nodes)
         if not nodes:
             await require(db, {center: "center"})
     elif where.countries or where.kinds or where.project:
-        nodes, truncated = await store.filtered_nodes(db, where, when, max_nodes)
+        nodes, truncated = await reads.filtered_nodes(db, where, when, max_nodes)
     else:
         raise BadInput("give a `center` or a `filter` (countries, kinds or project)", argument="center")
-    return await store.subgraph(db, nodes, when, truncated)
+    return await reads.subgraph(db, nodes, when, truncated)
 
 
 async def co_participation(
@@ -110,7 +110,7 @@ async def co_participation(
     version = await graph_version(db)
 
     async def compute() -> list[Pair]:
-        groups = await store.co_participation_groups(db, via, countries, kinds, when, max_group)
+        groups = await reads.co_participation_groups(db, via, countries, kinds, when, max_group)
         # CPU-bound counting: off the event loop.
         return await asyncio.to_thread(strongest_pairs, groups, min_shared, first)
 
@@ -152,7 +152,7 @@ async def brokers(
     version = await graph_version(db)
 
     async def compute() -> tuple[list[Broker], int, bool]:
-        rows = await store.adjacency(db, countries, synthetic, when)
+        rows = await reads.adjacency(db, countries, synthetic, when)
         # CPU-bound from here on: off the event loop, so other requests keep being served.
         return await asyncio.to_thread(_rank_brokers, rows, set(kinds) if kinds else ACTOR_KINDS)
 
@@ -170,7 +170,7 @@ def _sort_day(entry: TimelineEntry) -> date:
 
 
 async def timeline(db: Database, key: str) -> list[TimelineEntry]:
-    rows = await store.timeline_rows(db, key)
+    rows = await reads.timeline_rows(db, key)
     if not rows:
         await require(db, {key: "key"})
     entries: list[TimelineEntry] = []
@@ -188,7 +188,7 @@ async def timeline(db: Database, key: str) -> list[TimelineEntry]:
 async def coverage(db: Database, key: str, target_ratio: float | None, when: TimeFilter) -> Coverage:
     if target_ratio is not None and target_ratio <= 0:
         raise BadInput("`targetRatio` must be a positive number of students", argument="targetRatio")
-    schools, targets = await store.coverage(db, key, when)
+    schools, targets = await reads.coverage(db, key, when)
     if not schools and not targets:
         await require(db, {key: "key"})
     # Only schools with a known student count enter the ratio, on both sides of it.

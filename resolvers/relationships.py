@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph import relationships as store
+from graph import relationships as reads
 from graph.database import Database
 from graph.filters import TimeFilter
 from graph.records import CommonPartner, Page, Partner, PathRecord, RelationshipRecord
@@ -31,7 +31,7 @@ async def partners(
 ) -> Page[Partner]:
     skip, limit = window(first, after)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
-    total, page = await store.partners(
+    total, page = await reads.partners(
         db, key, via, kinds, when, max_group, skip, limit, with_relationships=with_relationships
     )
     if total == 0:
@@ -40,7 +40,7 @@ async def partners(
 
 
 async def relationship(db: Database, from_key: str, to_key: str, key: str) -> RelationshipRecord | None:
-    return await store.relationship_by_ends(db, from_key, to_key, key)
+    return await reads.relationship_by_ends(db, from_key, to_key, key)
 
 
 async def common_partners(
@@ -57,7 +57,7 @@ async def common_partners(
     unique = distinct_keys(keys, "keys")
     limit = bounded(first, "first", 1, 100)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
-    found = await store.common_partners(
+    found = await reads.common_partners(
         db, unique, via, kinds, when, max_group, limit, with_relationships=with_relationships
     )
     if not found:
@@ -79,7 +79,7 @@ async def paths(
         raise BadInput("`kinds` must name a relationship a path can follow", argument="kinds")
     if from_key == to_key:
         raise BadInput("`from` and `to` must be different entities", argument="to")
-    found = await store.paths(db, from_key, to_key, max_length, kinds, first)
+    found = await reads.paths(db, from_key, to_key, max_length, kinds, first)
     if not found:
         await require(db, {from_key: "from", to_key: "to"})
     return found
