@@ -16,11 +16,8 @@ Members = list[tuple[EntityRecord, str]]
 
 
 def _members(rows: list[dict[str, Any]]) -> Members:
-    # The statements return the drawn properties only (null where a node has none).
-    return [
-        (EntityRecord.from_props({k: v for k, v in row["n"].items() if v is not None}), str(row["eid"]))
-        for row in rows
-    ]
+    # The statements return the drawn properties only; from_props reads a null as absent.
+    return [(EntityRecord.from_props(row["n"]), str(row["eid"])) for row in rows]
 
 
 async def neighbourhood(
