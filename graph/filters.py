@@ -17,8 +17,9 @@ class TimeFilter:
     def timed(self) -> bool:
         return not (self.as_of is None and self.period_from is None and self.period_to is None)
 
-    def params(self) -> dict[str, object]:
-        return {"asOf": self.as_of, "from": self.period_from, "to": self.period_to}
+    def params(self, level: str = "") -> dict[str, object]:
+        """Named as graph.cypher.fragments.valid names them, with the same `level` suffix."""
+        return {f"asOf{level}": self.as_of, f"from{level}": self.period_from, f"to{level}": self.period_to}
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,22 @@ class NetworkFilter:
     kinds: list[str] | None = None
     countries: list[str] | None = None
     project: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipWindow:
+    """Which of an entity's relationships a `relationships` field asks for, and what of each to read.
+
+    Hashable, so that parents asking the same share one batch. `then` is the same kind of question
+    asked of every entity at the other ends, one level down: the levels are read in one statement.
+    """
+
+    kinds: tuple[str, ...] | None
+    when: TimeFilter
+    skip: int
+    limit: int
+    # The other end's names and kind alone, when nothing else of it is selected.
+    lean: bool = False
+    # Each relationship's sources read along, when they are selected.
+    sources: bool = False
+    then: RelationshipWindow | None = None

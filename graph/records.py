@@ -82,6 +82,21 @@ class EntityRecord:
         return next((i.value for i in self.identifiers if i.scheme == scheme), None)
 
     @classmethod
+    def lean(cls, p: Mapping[str, Any]) -> EntityRecord:
+        """From graph.cypher.relationships' lean read: names and kind; the rest stays unset."""
+        return cls(
+            key=str(p["id"]),
+            kind=str(p["kind"] or ""),
+            name=str(p["name"] or ""),
+            lang=str(p["lang"] or ""),
+            name_en=str(p["name_en"] or ""),
+            subtype=_text(p["subtype"]),
+            country=str(p["country"] or ""),
+            inferred=bool(p["inferred"]),
+            synthetic=bool(p["synthetic"]),
+        )
+
+    @classmethod
     def from_props(cls, p: Mapping[str, Any]) -> EntityRecord:
         return cls(
             key=str(p["id"]),
@@ -199,10 +214,16 @@ class RelationshipRecord:
 
 
 class RelationshipOf(NamedTuple):
-    """One of an entity's relationships with the entity at its other end."""
+    """One of an entity's relationships with the entity at its other end.
+
+    `other` holds only names and kind when the read was lean (graph.filters.RelationshipWindow);
+    `sources` and `below` (the other end's own page, one level down) are there when read along.
+    """
 
     relationship: RelationshipRecord
     other: EntityRecord
+    sources: list[SourceRecord] | None = None
+    below: Page[RelationshipOf] | None = None
 
 
 # Tuples rather than dataclasses: a partners page builds dozens of these per request.

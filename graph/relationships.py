@@ -7,16 +7,18 @@ from typing import Any
 
 from graph.cypher import relationships as cypher
 from graph.database import Database
-from graph.filters import TimeFilter
+from graph.filters import RelationshipWindow, TimeFilter
 from graph.ontology import RELATION_TYPES
 from graph.records import (
     CommonPartner,
     EntityRecord,
     Link,
+    Page,
     Partner,
     PathRecord,
     RelationshipOf,
     RelationshipRecord,
+    SourceRecord,
 )
 
 # Relationships of the organisation chart and the map (a unit part of an agency, a person's
@@ -45,19 +47,53 @@ def _links(raw: list[dict[str, Any]]) -> list[Link]:
     ]
 
 
-async def relationships_of(
-    db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter, skip: int, limit: int
-) -> dict[str, list[RelationshipOf]]:
-    """One page of relationships for each of many entities, with the entity at the other
-    end, in one statement: each entity's window and order are done in the database."""
-    params = {"keys": list(keys), "types": _types(kinds), "skip": skip, "limit": limit, **when.params()}
-    rows = await db.read(cypher.RELATIONSHIPS_OF, params)
-    found: dict[str, list[RelationshipOf]] = {key: [] for key in keys}
-    for row in rows:
-        found[row["key"]].append(
-            RelationshipOf(RelationshipRecord.from_row(row["rel"]), EntityRecord.from_props(row["other"]))
-        )
-    return found
+def _levels(window: RelationshipWindow) -> list[RelationshipWindow]:
+    levels = [window]
+    while len(levels) < cypher.MAX_LEVELS and (deeper := levels[-1].then) is not None:
+        levels.append(deeper)
+    return levels
+
+
+def _page(items: list[dict[str, Any]], levels: list[RelationshipWindow], i: int) -> Page[RelationshipOf]:
+    window, deeper = levels[i], i + 1 < len(levels)
+    entity = EntityRecord.lean if window.lean else EntityRecord.from_props
+    # One more than the page was read: it tells whether there is a next page.
+    return Page(
+        [
+            RelationshipOf(
+                RelationshipRecord.from_row(item["rel"]),
+                entity(item["other"]),
+                [SourceRecord.from_props(s["s"], s["publisher"]) for s in item["sources"]]
+                if window.sources
+                else None,
+                _page(item["below"], levels, i + 1) if deeper else None,
+            )
+            for item in items[: window.limit]
+        ],
+        window.skip,
+        len(items) > window.limit,
+    )
+
+
+async def relationship_pages(
+    db: Database, keys: Sequence[str], window: RelationshipWindow, *, with_entities: bool = False
+) -> tuple[dict[str, Page[RelationshipOf]], dict[str, EntityRecord]]:
+    """One page of relationships for each of many entities, with the entity at the other end,
+    in one statement: each entity's window and order are done in the database. The window's
+    deeper levels (`then`, up to graph.cypher's MAX_LEVELS) come nested in the same statement.
+    With `with_entities`, the entities themselves too (absent keys are absent from both)."""
+    levels = _levels(window)
+    params: dict[str, Any] = {"keys": list(keys)}
+    for i, level in enumerate(levels):
+        params.update({f"types{i}": _types(level.kinds), f"skip{i}": level.skip})
+        params[f"limit{i}"] = level.limit + 1
+        if level.when.timed:
+            params.update(level.when.params(str(i)))
+    shape = tuple(cypher.Level(level.lean, level.when.timed, level.sources) for level in levels)
+    rows = await db.read(cypher.relationships_of(shape, with_entities), params)
+    pages = {row["key"]: _page(row["items0"], levels, 0) for row in rows}
+    found = {row["key"]: EntityRecord.from_props(row["entity"]) for row in rows} if with_entities else {}
+    return pages, found
 
 
 async def relationship_by_ends(

@@ -1,33 +1,23 @@
 """Reads for nested fields, batched: each call serves every parent of one level of a query.
 
 The schema's DataLoaders (schema/loaders.py) collect the keys a level asks for and call
-these once, so a nested selection costs one statement per level, however many parents.
+these once, so a nested selection costs one statement per level, however many parents; a
+window that names its next level (`then`) has both levels read in that one statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from graph import entities as entity_reads
 from graph import relationships as relationship_reads
 from graph.database import Database
-from graph.filters import TimeFilter
+from graph.filters import RelationshipWindow
 from graph.records import EntityRecord, Page, RelationshipOf, SourceRecord
 from resolvers.arguments import time_filter
+from resolvers.errors import NotFound
 from resolvers.pagination import window
-
-
-@dataclass(frozen=True)
-class RelationshipWindow:
-    """Which of an entity's relationships a nested `relationships` field asks for: validated
-    arguments, hashable, so that parents asking the same share one batch."""
-
-    kinds: tuple[str, ...] | None
-    when: TimeFilter
-    skip: int
-    limit: int
 
 
 def relationship_window(
@@ -36,9 +26,16 @@ def relationship_window(
     between: tuple[date | None, date | None],
     first: int | None,
     after: str | None,
+    *,
+    lean: bool = False,
+    sources: bool = False,
+    then: RelationshipWindow | None = None,
 ) -> RelationshipWindow:
+    """The validated window of a `relationships` field; see graph.filters.RelationshipWindow."""
     skip, limit = window(first, after)
-    return RelationshipWindow(tuple(kinds) if kinds else None, time_filter(as_of, *between), skip, limit)
+    return RelationshipWindow(
+        tuple(kinds) if kinds else None, time_filter(as_of, *between), skip, limit, lean, sources, then
+    )
 
 
 async def entities(db: Database, keys: Sequence[str]) -> list[EntityRecord | None]:
@@ -54,12 +51,26 @@ async def sources(db: Database, keys: Sequence[str]) -> list[SourceRecord | None
 async def relationship_pages(
     db: Database, ask: RelationshipWindow, keys: Sequence[str]
 ) -> list[Page[RelationshipOf]]:
-    """Each entity's page, with the entity at the other end of each relationship."""
-    # One more than the page tells whether there is a next one.
-    found = await relationship_reads.relationships_of(db, keys, ask.kinds, ask.when, ask.skip, ask.limit + 1)
-    return [Page(items[: ask.limit], ask.skip, len(items) > ask.limit) for items in (found[k] for k in keys)]
+    """Each entity's page, with the entity at the other end of each relationship (and the
+    deeper levels `ask.then` names, read in the same statement)."""
+    found, _ = await relationship_reads.relationship_pages(db, keys, ask)
+    return [found.get(key) or Page([], ask.skip, False) for key in keys]
+
+
+async def entity_with_relationships(
+    db: Database, key: str, ask: RelationshipWindow
+) -> tuple[EntityRecord, Page[RelationshipOf]]:
+    """An entity and its page of relationships in one statement (a root field that selects them)."""
+    pages, found = await relationship_reads.relationship_pages(db, [key], ask, with_entities=True)
+    if key not in found:
+        raise NotFound(f"no entity with key {key!r}", argument="key")
+    return found[key], pages[key]
 
 
 async def relationship_counts(db: Database, ask: RelationshipWindow, keys: Sequence[str]) -> list[int]:
+    # Counts ignore the window's shape: the same question without `then`, `lean` or `sources`.
     found = await relationship_reads.relationship_counts(db, keys, ask.kinds, ask.when)
     return [found.get(key, 0) for key in keys]
+
+
+__all__ = ["RelationshipWindow", "entity_with_relationships", "relationship_pages", "relationship_window"]

@@ -1,12 +1,14 @@
 """Per-request DataLoaders: what a query asks for at one level is fetched in one statement.
 
 The batch functions are resolvers' (resolvers/nested.py); this module only keeps one loader
-per kind of question for the life of a request.
+per kind of question for the life of a request, and files what a statement read along (the
+far ends, sources, the next level's pages) where the fields below will look for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 
 from strawberry.dataloader import DataLoader
@@ -23,6 +25,9 @@ class Loaders:
         self.source = DataLoader[str, SourceRecord | None](load_fn=partial(nested.sources, db))
         self._pages: dict[RelationshipWindow, DataLoader[str, Page[RelationshipOf]]] = {}
         self._counts: dict[RelationshipWindow, DataLoader[str, int]] = {}
+        # The window of each `relationships` field of the request, by its path of response keys
+        # (schema.selection.relationships_window).
+        self.windows: dict[tuple[tuple[str, str | None], ...], RelationshipWindow] = {}
 
     def remember(self, records: Sequence[EntityRecord]) -> None:
         """Entities already fetched need no second trip for nested fields."""
@@ -35,14 +40,33 @@ class Loaders:
 
             async def load(keys: Sequence[str]) -> list[Page[RelationshipOf]]:
                 pages = await nested.relationship_pages(self.db, ask, keys)
-                # The far ends came with the page: their own nested fields need no lookup.
-                self.remember([item.other for page in pages for item in page.items])
+                self._file_below(ask, dict(zip(keys, pages, strict=True)))
                 return pages
 
             loader = self._pages[ask] = DataLoader(load_fn=load)
         return loader
 
+    def file(self, ask: RelationshipWindow, pages: Mapping[str, Page[RelationshipOf]]) -> None:
+        """Pages read ahead of their field (by a parent's statement): the field finds them here."""
+        self.relationships(ask).prime_many(pages)
+        self._file_below(ask, pages)
+
+    def _file_below(self, ask: RelationshipWindow, pages: Mapping[str, Page[RelationshipOf]]) -> None:
+        below: dict[str, Page[RelationshipOf]] = {}
+        for page in pages.values():
+            for item in page.items:
+                if not ask.lean:  # a lean far end has its names alone: not an entity to reuse
+                    self.entity.prime(item.other.key, item.other)
+                for source in item.sources or ():
+                    self.source.prime(source.key, source)
+                if item.below is not None:
+                    below[item.other.key] = item.below
+        if below and ask.then is not None:
+            self.file(ask.then, below)
+
     def relationship_counts(self, ask: RelationshipWindow) -> DataLoader[str, int]:
+        # A count ignores the page and what is read of each relationship.
+        ask = replace(ask, skip=0, limit=0, lean=False, sources=False, then=None)
         loader = self._counts.get(ask)
         if loader is None:
             loader = self._counts[ask] = DataLoader(load_fn=partial(nested.relationship_counts, self.db, ask))

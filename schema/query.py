@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import strawberry
 
 from graph.records import Page
-from resolvers import entities, networks, relationships
+from resolvers import entities, nested, networks, relationships
 from resolvers.arguments import time_filter
 from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
 from schema.context import Info
-from schema.selection import selects_below, selects_child
+from schema.selection import child_window, selects_below, selects_child
 from schema.types.common import DateRange, PageInfo, page_info, parse_global_id
 from schema.types.entities import Entity, Node, Source, to_entity
 from schema.types.enums import Country, EntitySort, Kind, RelationKind, SharedKind, SortDirection, Via, values
@@ -137,7 +137,12 @@ class Query:
 
     @strawberry.field(description="One entity by its readable key, e.g. lv-viaa.")
     async def entity(self, info: Info, key: str) -> Entity:
-        record = await entities.entity(info.context.db, key)
+        ask = child_window(info)
+        if ask is None:
+            record = await entities.entity(info.context.db, key)
+        else:  # the entity and its relationships' levels in one statement
+            record, page = await nested.entity_with_relationships(info.context.db, key, ask)
+            info.context.loaders.file(ask, {key: page})
         info.context.loaders.remember([record])
         return to_entity(record)
 

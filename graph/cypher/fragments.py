@@ -7,16 +7,18 @@ chosen by the statement that uses them.
 from typing import Final
 
 
-def valid(var: str) -> str:
+def valid(var: str, level: str = "") -> str:
     """The relationship or node `var` is valid at $asOf and overlaps [$from, $to].
 
-    Undated things count as valid: most sources date only some of what they state.
+    Undated things count as valid: most sources date only some of what they state. `level`
+    suffixes the parameter names, for statements that filter several levels differently.
     """
+    as_of, start, end = f"$asOf{level}", f"$from{level}", f"$to{level}"
     return (
-        f"(($asOf IS NULL OR (({var}.start_date IS NULL OR {var}.start_date <= $asOf) "
-        f"AND ({var}.end_date IS NULL OR {var}.end_date >= $asOf))) "
-        f"AND ($from IS NULL OR {var}.end_date IS NULL OR {var}.end_date >= $from) "
-        f"AND ($to IS NULL OR {var}.start_date IS NULL OR {var}.start_date <= $to))"
+        f"(({as_of} IS NULL OR (({var}.start_date IS NULL OR {var}.start_date <= {as_of}) "
+        f"AND ({var}.end_date IS NULL OR {var}.end_date >= {as_of}))) "
+        f"AND ({start} IS NULL OR {var}.end_date IS NULL OR {var}.end_date >= {start}) "
+        f"AND ({end} IS NULL OR {var}.start_date IS NULL OR {var}.start_date <= {end}))"
     )
 
 

@@ -1,21 +1,92 @@
 """Relationship questions: an entity's relationships, partners, common partners, paths."""
 
-from typing import Final
+import functools
+from typing import Final, NamedTuple
 
 from graph.cypher.fragments import INTERMEDIARY_LABELS, rel_map, valid
 from graph.ontology import RELATION_TYPES
 
-# Per entity, one page of its relationships with the entity at the other end; batched over
-# every entity of one level of a nested query (a DataLoader), so a level is one statement.
-RELATIONSHIPS_OF: Final = (
-    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
-    "CALL (n) { "
-    "MATCH (n)-[r]-(m:Entity) "
-    f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} "
-    "RETURN r, m ORDER BY coalesce(r.start_date, date('0001-01-01')), type(r), m.id, r.id "
-    "SKIP $skip LIMIT $limit } "
-    f"RETURN key, {rel_map('r')} AS rel, properties(m) AS other"
-)
+
+class Level(NamedTuple):
+    """The shape of one level of RELATIONSHIPS_OF; each is a variant of the statement."""
+
+    lean: bool  # the other end's names and kind alone
+    timed: bool  # filtered by time ($asOf<i>, $from<i>, $to<i>)
+    sources: bool  # each relationship's sources read along
+
+
+# What is read of the other end when nothing but its names is selected: a hub's page of full
+# property maps costs more to decode than to find. A map literal, not a map projection: the
+# embedded store returns a projection nested in a collected map in place of the outer map.
+_LEAN: Final = ("id", "kind", "name", "name_en", "lang", "country", "subtype", "inferred", "synthetic")
+
+
+def _lean(var: str) -> str:
+    return "{" + ", ".join(f"{p}: {var}.{p}" for p in _LEAN) + "}"
+
+
+def _sources(i: int) -> str:
+    r, s, p = f"r{i}", f"s{i}", f"p{i}"
+    return (
+        f"CALL ({r}) {{ UNWIND coalesce({r}.sources, []) AS sid{i} MATCH ({s}:Source {{id: sid{i}}}) "
+        f"OPTIONAL MATCH ({s})-[:PUBLISHED_BY]->({p}:Entity) "
+        f"RETURN collect({{s: properties({s}), publisher: {p}.id}}) AS sources{i} }} "
+    )
+
+
+def _page(levels: tuple[Level, ...], i: int) -> str:
+    """Level i's page for each entity of level i - 1, ordered and windowed in the database, with
+    the deeper levels nested inside it (`below`)."""
+    lean, timed, sources = levels[i]
+    parent, r, m = ("n" if i == 0 else f"m{i - 1}"), f"r{i}", f"m{i}"
+    item = [f"rel: {rel_map(r)}", f"other: {_lean(m)}" if lean else f"other: properties({m})"]
+    body = ""
+    if sources:
+        body += _sources(i)
+        item.append(f"sources: sources{i}")
+    if i + 1 < len(levels):
+        body += _page(levels, i + 1)
+        item.append(f"below: items{i + 1}")
+    when = f" AND {valid(r, str(i))}" if timed else ""
+    return (
+        f"CALL ({parent}) {{ MATCH ({parent})-[{r}]-({m}:Entity) "
+        f"WHERE ($types{i} IS NULL OR type({r}) IN $types{i}){when} "
+        f"WITH {r}, {m} ORDER BY coalesce({r}.start_date, date('0001-01-01')), type({r}), {m}.id, {r}.id "
+        f"SKIP $skip{i} LIMIT $limit{i} {body}"
+        f"RETURN collect({{{', '.join(item)}}}) AS items{i} }} "
+    )
+
+
+def _relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
+    entity = ", properties(n) AS entity" if with_entity else ""
+    return f"UNWIND $keys AS key MATCH (n:Entity {{id: key}}) {_page(levels, 0)}RETURN key, items0{entity}"
+
+
+# Per entity, one page of its relationships with the entity at the other end, and (`levels`
+# deep) the same question of every other end: a nested selection's levels in one statement,
+# batched over every entity of the first level (a DataLoader); `with_entity` reads the entities
+# themselves along, for a root field. Deeper levels are read by their own statement: each level
+# multiplies the variants (8 shapes per level, built on first use).
+MAX_LEVELS: Final = 2
+
+
+@functools.cache
+def relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
+    assert 1 <= len(levels) <= MAX_LEVELS
+    entity = ", properties(n) AS entity" if with_entity else ""
+    return f"UNWIND $keys AS key MATCH (n:Entity {{id: key}}) {_page(levels, 0)}RETURN key, items0{entity}"
+
+
+# Every piece of the variants above, for the Neo4j linter (tests/test_cypher_lint.py): linting all
+# 144 takes minutes, and a variant is only these pieces put together.
+_BARE, _FULL = Level(lean=False, timed=False, sources=False), Level(lean=True, timed=True, sources=True)
+RELATIONSHIPS_OF: Final[dict[str, str]] = {
+    "one level, bare": relationships_of((_BARE,), False),
+    "one level, everything": relationships_of((_FULL,), True),
+    "two levels, bare": relationships_of((_BARE, _BARE), False),
+    "two levels, everything": relationships_of((_FULL, _FULL), True),
+    "two levels, mixed": relationships_of((_FULL, _BARE), False),
+}
 
 # A relationship found again from its ends: relationship properties are not indexed, the
 # ends' ids are (the global id of a relationship carries all three).

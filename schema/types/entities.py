@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 import strawberry
 
 from graph.records import EntityRecord, SourceRecord
-from resolvers.nested import relationship_window
 from resolvers.pagination import DEFAULT_PAGE
 from schema.context import Info
+from schema.selection import relationships_window
 from schema.types.common import DateRange, FuzzyDate, Identifier, global_id
 from schema.types.enums import Kind, RelationKind, values
 
@@ -100,9 +100,8 @@ class Entity(Node):
         first: int | None = DEFAULT_PAGE,
         after: str | None = None,
     ) -> RelationshipConnectionRef:
-        ask = relationship_window(
-            values(kinds), as_of, (between.start, between.end) if between else (None, None), first, after
-        )
+        period = (between.start, between.end) if between else (None, None)
+        ask = relationships_window(info, values(kinds), as_of, period, first, after)
         return await _connection_type().of_entity(info, self.key, ask)
 
 

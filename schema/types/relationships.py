@@ -82,9 +82,14 @@ class Relationship(Node):
 @strawberry.type
 class RelationshipEdge:
     cursor: str
-    node: Relationship
+    record: strawberry.Private[RelationshipRecord]
     perspective: strawberry.Private[str]
     other_record: strawberry.Private[EntityRecord]
+
+    @strawberry.field
+    def node(self) -> Relationship:
+        # Built when asked for: a traversal often selects only the other ends.
+        return Relationship.from_record(self.record)
 
     @strawberry.field(description="The entity at the other end, seen from the entity being listed.")
     def other(self) -> Entity:
@@ -93,7 +98,7 @@ class RelationshipEdge:
 
     @strawberry.field(description="True when the listed entity is the relationship's `from`.")
     def outgoing(self) -> bool:
-        return self.node.from_key == self.perspective
+        return self.record.from_key == self.perspective
 
 
 @strawberry.type
@@ -116,7 +121,7 @@ class RelationshipConnection:
             edges=[
                 RelationshipEdge(
                     cursor=encode_cursor(page.offset + i),
-                    node=Relationship.from_record(item.relationship),
+                    record=item.relationship,
                     perspective=key,
                     other_record=item.other,
                 )
