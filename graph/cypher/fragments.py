@@ -22,9 +22,19 @@ def valid(var: str, level: str = "") -> str:
     )
 
 
+# What graph.records.RelationshipRecord reads of a relationship. Named rather than all of
+# properties(): the indexed start_date/end_date are for filtering and ordering, and decoding two
+# temporal values per relationship costs the driver more than the rest of the row.
+_RELATIONSHIP_PROPERTIES: Final = (
+    "id", "kind", "start", "end", "sources", "role", "amount", "currency", "workload", "title",
+    "title_en", "note", "inferred", "inferred_reason",
+)  # fmt: skip
+
+
 def rel_map(var: str) -> str:
     """A relationship as a map the records module understands."""
-    return f"{{r: properties({var}), type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
+    props = ", ".join(f"{p}: {var}.{p}" for p in _RELATIONSHIP_PROPERTIES)
+    return f"{{r: {{{props}}}, type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
 
 
 # Relationship types that never connect two things in the world: provenance, the explicit
