@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench soak clean
 
 run: install
 	$(VENV)/bin/coopgraph serve
@@ -14,6 +14,12 @@ test: install
 # Not part of `make test`: minutes long, and it measures speed rather than checking behaviour.
 bench: install
 	$(PY) -m bench
+
+# Not part of `make test`: 8 clients (7 reading, 1 reloading the seed graph) for SOAK_MINUTES,
+# reporting errors, latency over time and memory of the service and the store.
+SOAK_MINUTES ?= 10
+soak: install
+	$(PY) -m bench.soak --minutes $(SOAK_MINUTES)
 
 lint: install
 	$(VENV)/bin/ruff check .
