@@ -12,9 +12,10 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from coopgraph.health import FailFast, Probes, healthz, readyz
 from coopgraph.settings import load_settings
 from graph.database import Connection, Database, open_database
 from graph.store.settings import ConfigError
@@ -52,20 +53,6 @@ async def playground_asset(request: Request) -> Response:
     return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
 
-async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> Response:
-    reason = await request.app.state.db.ping()
-    if reason is not None:
-        # The driver's own message may name hosts and users: it goes to the log, not the client.
-        log.warning("not ready: %s", reason)
-        status = "no answer in time" if reason.startswith("no answer") else "the database does not answer"
-        return JSONResponse({"status": "unavailable", "reason": status}, status_code=503)
-    return JSONResponse({"status": "ready"})
-
-
 @functools.cache
 def _freeze_startup_objects() -> None:
     """What exists once a worker has started (modules, the schema, the driver) lives as long as
@@ -78,11 +65,12 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def create_app(conn: Connection) -> Starlette:
+def create_app(conn: Connection, probes: Probes | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db: Database = open_database(conn)
         app.state.db = db
+        app.state.probes = probes or Probes()
         app.state.cache = VersionedCache()
         _freeze_startup_objects()
         try:
@@ -94,7 +82,7 @@ def create_app(conn: Connection) -> Starlette:
     return Starlette(
         routes=[
             Route("/graphql/assets/{name}", playground_asset),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", FailFast(graphql), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -102,11 +90,17 @@ def create_app(conn: Connection) -> Starlette:
     )
 
 
+# Set by `coopgraph serve` for its workers when it runs the embedded store: its status file.
+STORE_STATUS_ENV = "COOPGRAPH_STORE_STATUS"
+
+
 def app_from_env() -> Starlette:
     """uvicorn's factory in each worker: the parent process put the connection in the environment."""
     graph = load_settings().graph
     if graph.neo4j_uri is None:
         raise ConfigError("app_from_env needs NEO4J_URI; start the service with `coopgraph serve`")
+    status = os.environ.get(STORE_STATUS_ENV)
     return create_app(
-        Connection(graph.neo4j_uri, graph.neo4j_user, graph.neo4j_password or "", graph.database)
+        Connection(graph.neo4j_uri, graph.neo4j_user, graph.neo4j_password or "", graph.database),
+        Probes(store_status=Path(status) if status else None),
     )

@@ -15,14 +15,17 @@ from typing import Any
 
 import uvicorn
 
+from coopgraph.app import STORE_STATUS_ENV
 from coopgraph.settings import Settings, load_settings
 from graph.constraints import apply_constraints
 from graph.database import Connection, open_database
 from graph.ingest.loader import curated_loaded, load_seeds, wipe
 from graph.ingest.seed_files import SeedError, read_seed_graph
+from graph.store.checks import check_port
 from graph.store.connection import store_connection
 from graph.store.embedded import StoreError
 from graph.store.settings import ConfigError
+from graph.store.status import status_path
 from schema import schema
 
 log = logging.getLogger("coopgraph")
@@ -76,8 +79,11 @@ def _raise_on_sigterm() -> None:
 
 
 def serve(settings: Settings) -> None:
+    """Check the environment, start the store (kept running by a supervisor thread in this
+    process, whatever the number of workers), prepare the graph, then serve."""
     _raise_on_sigterm()
-    with store_connection(settings.graph) as conn:
+    check_port(settings.host, settings.port)
+    with store_connection(settings.graph, supervise=True) as conn:
         asyncio.run(_prepare(conn))
         os.environ.update(
             NEO4J_URI=conn.uri,
@@ -85,6 +91,8 @@ def serve(settings: Settings) -> None:
             NEO4J_PASSWORD=conn.password,
             NEO4J_DATABASE=conn.database,
         )
+        if settings.graph.embedded:
+            os.environ[STORE_STATUS_ENV] = str(status_path(settings.graph.store.data_dir))
         log.info("GraphQL at http://%s:%d/graphql", settings.host, settings.port)
         uvicorn.run(
             "coopgraph.app:app_from_env",
@@ -148,7 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "synth":
             with store_connection(settings.graph) as conn:
                 asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
-    except (ConfigError, StoreError, SeedError, ValueError) as exc:
+    except ConfigError as exc:
+        # One line per problem, each naming the setting to change.
+        for problem in exc.problems:
+            print(f"coopgraph: {problem}", file=sys.stderr)
+        return 2
+    except (StoreError, SeedError, ValueError) as exc:
         print(f"coopgraph: {exc}", file=sys.stderr)
         return 2
     return 0

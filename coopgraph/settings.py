@@ -31,5 +31,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
     access_log = env_flag(env, "COOPGRAPH_ACCESS_LOG", problems)
     if problems:
-        raise ConfigError("invalid configuration:\n  - " + "\n  - ".join(problems))
+        raise ConfigError(*problems)
     return Settings(graph=graph, host=host, port=port, workers=workers, access_log=access_log)

@@ -268,7 +268,19 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             and "data" not in response_data
         ):
             response.status_code = request_error_status(response_data.get("errors") or [])
+        elif isinstance(response_data, dict) and unavailable(response_data.get("errors")):
+            # The database went away: 503 under either media type, so that clients and load
+            # balancers retry, as for the requests coopgraph.health.FailFast answers at once.
+            response.status_code = 503
         return response
+
+
+def unavailable(errors: object) -> bool:
+    """Whether a response's errors include SERVICE_UNAVAILABLE."""
+    return isinstance(errors, list) and any(
+        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
+        for error in errors
+    )
 
 
 def request_error_status(errors: list[object]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,20 @@ def test_readyz_reports_a_stopped_store_and_recovers(tmp_path: Path) -> None:
             down = client.get("/readyz")
             assert down.status_code == 503
             assert down.json()["status"] == "unavailable"
+            assert down.json()["state"] == "store_down"
             assert down.json()["reason"]
-            gql = client.post("/graphql", json={"query": "{ graphStats { nodeCount } }"}).json()
-            assert gql["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            for media in ("application/json", "application/graphql-response+json"):
+                answer = client.post(
+                    "/graphql", json={"query": "{ graphStats { nodeCount } }"}, headers={"accept": media}
+                )
+                assert answer.status_code == 503
+                assert answer.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
             store.start()
+            # The app's own probe notices within a second; no request needed.
+            deadline = time.monotonic() + 10
+            while client.app.state.db.down and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.1)
+            assert client.post("/graphql", json={"query": "{ graphStats { nodeCount } }"}).status_code == 200
             assert client.get("/readyz").status_code == 200
     finally:
         store.stop()

@@ -14,7 +14,18 @@ EMBEDDED_DATABASE = "coopgraph"
 
 
 class ConfigError(Exception):
-    """The environment does not describe a usable configuration."""
+    """The environment does not describe a usable configuration: one line per problem, each
+    naming the setting to change."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def redact(uri: str) -> str:
+    """The URI without a password someone put into it."""
+    parts = urlsplit(uri)
+    return uri.replace(f"{parts.username or ''}:{parts.password}@", "***@") if parts.password else uri
 
 
 @dataclass(frozen=True)
@@ -81,12 +92,8 @@ def read_graph_settings(env: Mapping[str, str], problems: list[str]) -> GraphSet
     if uri is not None:
         parts = urlsplit(uri)
         if parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
-            # Never echo credentials someone put into the URI.
-            shown = (
-                uri.replace(f"{parts.username or ''}:{parts.password}@", "***@") if parts.password else uri
-            )
             problems.append(
-                f"NEO4J_URI={shown!r} is not a Neo4j URI; expected one of "
+                f"NEO4J_URI={redact(uri)!r} is not a Neo4j URI; expected one of "
                 f"{', '.join(s + '://host:port' for s in ('bolt', 'neo4j', 'neo4j+s'))}"
             )
     password = env.get("NEO4J_PASSWORD") or None
