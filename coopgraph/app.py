@@ -16,6 +16,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from coopgraph.health import FailFast, Probes, healthz, readyz
+from coopgraph.limits import Limits
+from coopgraph.middleware import request_middleware
 from coopgraph.settings import load_settings
 from graph.database import Connection, Database, open_database
 from graph.store.settings import ConfigError
@@ -65,7 +67,9 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def create_app(conn: Connection, probes: Probes | None = None) -> Starlette:
+def create_app(conn: Connection, probes: Probes | None = None, limits: Limits | None = None) -> Starlette:
+    limits = limits or Limits()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db: Database = open_database(conn)
@@ -78,7 +82,12 @@ def create_app(conn: Connection, probes: Probes | None = None) -> Starlette:
         finally:
             await db.close()
 
-    graphql = GraphQLEndpoint(schema, playground_html=PLAYGROUND_HTML)
+    graphql = GraphQLEndpoint(
+        schema,
+        playground_html=PLAYGROUND_HTML,
+        max_cost=limits.max_query_cost,
+        time_budget=limits.request_timeout,
+    )
     return Starlette(
         routes=[
             Route("/graphql/assets/{name}", playground_asset),
@@ -86,6 +95,7 @@ def create_app(conn: Connection, probes: Probes | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=request_middleware(limits),
         lifespan=lifespan,
     )
 
@@ -96,11 +106,13 @@ STORE_STATUS_ENV = "COOPGRAPH_STORE_STATUS"
 
 def app_from_env() -> Starlette:
     """uvicorn's factory in each worker: the parent process put the connection in the environment."""
-    graph = load_settings().graph
+    settings = load_settings()
+    graph = settings.graph
     if graph.neo4j_uri is None:
         raise ConfigError("app_from_env needs NEO4J_URI; start the service with `coopgraph serve`")
     status = os.environ.get(STORE_STATUS_ENV)
     return create_app(
         Connection(graph.neo4j_uri, graph.neo4j_user, graph.neo4j_password or "", graph.database),
         Probes(store_status=Path(status) if status else None),
+        settings.limits,
     )

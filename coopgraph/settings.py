@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from coopgraph.limits import Limits, read_limits
 from graph.store.settings import ConfigError, GraphSettings, env_flag, env_port, read_graph_settings
 
 
@@ -16,6 +17,7 @@ class Settings:
     port: int
     workers: int
     access_log: bool = False
+    limits: Limits = field(default_factory=Limits)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -30,6 +32,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if workers_raw != str(workers):
         problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
     access_log = env_flag(env, "COOPGRAPH_ACCESS_LOG", problems)
+    limits = read_limits(env, problems)
     if problems:
         raise ConfigError(*problems)
-    return Settings(graph=graph, host=host, port=port, workers=workers, access_log=access_log)
+    return Settings(graph=graph, host=host, port=port, workers=workers, access_log=access_log, limits=limits)

@@ -15,12 +15,19 @@ class VersionedCache:
 
     Concurrent requests for the same missing key share one computation, and at most
     `concurrent` computations run at once (each can take seconds of CPU).
+
+    A computation runs as a task of its own, shielded from the requests waiting for it: a request
+    that gives up (its time budget ran out, its client went away) stops waiting, but the work it
+    started finishes, fills the cache and only then frees its slot. Its CPU part runs in a thread,
+    which cannot be stopped anyway; cancelled, it would be thrown away and started again by the
+    next request for the same answer, and a measure slower than the time budget could never be
+    answered.
     """
 
     def __init__(self, size: int = 128, concurrent: int = 2) -> None:
         self.size = size
         self._values: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
-        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._running: dict[Hashable, tuple[str, asyncio.Task[Any]]] = {}
         self._slots = asyncio.Semaphore(concurrent)
         self.computations = 0
 
@@ -35,21 +42,28 @@ class VersionedCache:
         found, value = self._fresh(key, version)
         if found:
             return value  # type: ignore[no-any-return]
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        try:
-            async with lock:
-                found, value = self._fresh(key, version)
-                if found:
-                    return value  # type: ignore[no-any-return]
-                async with self._slots:
-                    value = await compute()
-                self.computations += 1
-                self._values[key] = (version, value)
-                self._values.move_to_end(key)
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
-                return value
-        finally:
-            # Locks live only while someone waits on them, whatever the computation did.
-            if not lock.locked() and self._locks.get(key) is lock:
-                del self._locks[key]
+        running = self._running.get(key)
+        if running is None or running[0] != version:
+            task = asyncio.ensure_future(self._compute(key, version, compute))
+            self._running[key] = (version, task)
+            task.add_done_callback(lambda done: self._finished(key, done))
+        else:
+            task = running[1]
+        return await asyncio.shield(task)
+
+    async def _compute(self, key: Hashable, version: str, compute: Callable[[], Awaitable[T]]) -> T:
+        async with self._slots:
+            value = await compute()
+        self.computations += 1
+        self._values[key] = (version, value)
+        self._values.move_to_end(key)
+        while len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
+
+    def _finished(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        running = self._running.get(key)
+        if running is not None and running[1] is task:
+            del self._running[key]
+        if not task.cancelled():
+            task.exception()  # retrieved: a failure nobody waited for is not reported as lost

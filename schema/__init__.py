@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import ValidationCache
+from graphql import DocumentNode, GraphQLError
+from strawberry.types import ExecutionContext
 
-from schema.caching import ParseOnce
-from schema.errors import ErrorCodes
+from schema.caching import (
+    PARSE_CACHE_BYTES,
+    VALIDATION_CACHE_BYTES,
+    ByteBoundedCache,
+    ParseOnce,
+    ValidateOnce,
+)
+from schema.errors import ErrorCodes, log_errors
 from schema.limits import LIMIT_EXTENSIONS
 from schema.query import Query
 from schema.types.entities import ENTITY_TYPES
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    """Strawberry's schema, except that errors are logged as their codes say (schema.errors):
+    Strawberry logs every one at ERROR with a traceback, the client's mistakes included."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context.query if execution_context is not None else None)
+
+
+# Dashboards repeat the same documents: parse and validate each once per process.
+parse_cache = ByteBoundedCache[DocumentNode](PARSE_CACHE_BYTES)
+validation_cache = ByteBoundedCache[list[GraphQLError]](VALIDATION_CACHE_BYTES)
+
+schema = Schema(
     query=Query,
     types=ENTITY_TYPES,
     extensions=[
         ErrorCodes,
         *LIMIT_EXTENSIONS,
-        # Dashboards repeat the same documents: parse and validate each once per process.
-        lambda: ParseOnce(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: ParseOnce(parse_cache),
+        lambda: ValidateOnce(validation_cache),
     ],
 )
 
-__all__ = ["schema"]
+__all__ = ["parse_cache", "schema", "validation_cache"]

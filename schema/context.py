@@ -16,6 +16,8 @@ class Context:
     db: Database
     loaders: Loaders
     cache: VersionedCache
+    # What one operation may cost (schema.cost); None: the default budget, schema.cost.MAX_COST.
+    max_cost: int | None = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -13,12 +13,20 @@ Errors are told apart by what they are, never by their wording:
   the limits in schema.limits code their own errors QUERY_TOO_COMPLEX).
 * Errors a resolver raised (with a path and an original error): by the original error's class,
   INTERNAL_SERVER_ERROR (masked) for anything unexpected.
+
+The errors the server causes (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE, TIMEOUT) carry
+``extensions.requestId``, the id of the request (REQUEST_ID, set by the web app for each request
+and sent back as its X-Request-Id header), so that a report can be matched with the log.
+``log_errors`` logs every error once: the client's at INFO, one line, no traceback; the server's
+at WARNING (the database is unavailable) or ERROR (anything unexpected, with the traceback); each
+with the request id and the start of the query (QUERY_SHOWN characters).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import GraphQLSyntaxError, VariableDefinitionNode
@@ -33,10 +41,22 @@ from resolvers.errors import UserError
 log = logging.getLogger("coopgraph.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+TIMEOUT = "TIMEOUT"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+# The errors that are the server's doing, not the client's.
+SERVER_ERRORS = frozenset({INTERNAL, UNAVAILABLE, TIMEOUT})
+# How much of a query a log line shows: enough to recognise it, never megabytes.
+QUERY_SHOWN = 200
+
+# The id of the request being answered (coopgraph.middleware sets it; None outside a request).
+REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def _with_code(error: GraphQLError, message: str, code: str, **extra: object) -> GraphQLError:
+    request_id = REQUEST_ID.get() if code in SERVER_ERRORS else None
+    if request_id is not None:
+        extra["requestId"] = request_id
     return GraphQLError(
         message=message,
         nodes=error.nodes,
@@ -104,12 +124,44 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
             "QUERY_TOO_COMPLEX",
         )
     if isinstance(original, StoreUnavailable):
-        log.warning("database unavailable: %s", original)
-        return _with_code(
-            error, "The graph database is not available; try again shortly.", "SERVICE_UNAVAILABLE"
-        )
-    log.error("unexpected error in %s", error.path, exc_info=original)
+        return _with_code(error, "The graph database is not available; try again shortly.", UNAVAILABLE)
     return _with_code(error, "Internal server error.", INTERNAL)
+
+
+def shorten(text: str | None, limit: int = QUERY_SHOWN) -> str:
+    """The start of a text for a log line: at most `limit` characters, and how long it was."""
+    if text is None:
+        return ""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def log_errors(errors: Iterable[GraphQLError], query: str | None) -> None:
+    """Log each error of an operation once, as its code says (see the module's docstring)."""
+    request_id = REQUEST_ID.get() or "-"
+    for error in errors:
+        code = (classify(error).extensions or {}).get("code")
+        original = error.original_error
+        if code == INTERNAL:
+            log.error(
+                "request %s: unexpected error at %s: %s; query: %r",
+                request_id,
+                error.path,
+                shorten(error.message),
+                shorten(query),
+                exc_info=original,
+            )
+        elif code in SERVER_ERRORS:
+            log.warning(
+                "request %s: %s at %s: %s; query: %r", request_id, code, error.path, original, shorten(query)
+            )
+        else:
+            log.info(
+                "request %s: client error %s: %s; query: %r",
+                request_id,
+                code,
+                shorten(error.message),
+                shorten(query),
+            )
 
 
 class ErrorCodes(SchemaExtension):

@@ -20,13 +20,21 @@ releases, hence the version range in pyproject.toml.
 * Requests that are not well-formed GraphQL-over-HTTP requests (bad JSON, not an object, missing
   or mistyped parameters) are 400 with either media type; a POST whose Content-Type is missing or
   not JSON is 415; a mutation over GET is 405 with ``Allow: POST`` ("GET" section).
+* A request that runs out of its time budget is 504 with either media type, code TIMEOUT: its
+  work is cancelled (the resolvers' tasks, and with them the database sessions they hold), so a
+  request never holds the worker longer than the budget. Like the limits the web app applies
+  before a request gets here (body size 413, rate 429: coopgraph.middleware), it is an HTTP-level
+  failure, not a GraphQL answer.
 
 Every error body is a GraphQL response whose errors carry ``extensions.code``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -44,15 +52,17 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from schema.context import Context
-from schema.errors import classify
+from schema.errors import REQUEST_ID, TIMEOUT, classify
 from schema.loaders import Loaders
+
+log = logging.getLogger("coopgraph.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 # In the server's order of preference, for Accept ranges that match both equally (*/*, application/*).
 RESPONSE_MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
 # A request error the server caused, not the client: 5xx rather than 400 under graphql-response+json.
-SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503}
+SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503, TIMEOUT: 504}
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -107,8 +117,28 @@ def content_type_header(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type == GRAPHQL_RESPONSE_JSON else media_type
 
 
-def error_body(message: str, code: str) -> dict[str, list[dict[str, Any]]]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+def error_body(message: str, code: str, **extensions: object) -> dict[str, list[dict[str, Any]]]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    accept: str | None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, object] | None = None,
+) -> Response:
+    """An HTTP-level error as a GraphQL response with no {data} entry, in the media type the
+    Accept header asks for (application/json when it asks for none we serve)."""
+    media_type = negotiate(accept) or JSON
+    return Response(
+        json.dumps(error_body(message, code, **(extensions or {})), separators=(",", ":")),
+        status_code=status,
+        headers={"Vary": "Accept", **(headers or {})},
+        media_type=content_type_header(media_type),
+    )
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -162,17 +192,29 @@ class _SubResponse(Response):
 
 
 class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
+    """The GraphQL view. `max_cost` is what one operation may cost (schema.cost; None: the default
+    budget), `time_budget` the seconds a request may take (None: no bound)."""
+
     request_adapter_class = _RequestAdapter
 
-    def __init__(self, schema: BaseSchema, *, playground_html: Path) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        playground_html: Path,
+        max_cost: int | None = None,
+        time_budget: float | None = None,
+    ) -> None:
         # No subscription protocols: the schema has no subscriptions, and every answer is one
         # JSON document (ErrorCodes relies on that).
         super().__init__(schema, subscription_protocols=())
         self.playground_html = playground_html
+        self.max_cost = max_cost
+        self.time_budget = time_budget
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         db = request.app.state.db
-        return Context(db=db, loaders=Loaders(db), cache=request.app.state.cache)
+        return Context(db=db, loaders=Loaders(db), cache=request.app.state.cache, max_cost=self.max_cost)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.playground_html.read_text(encoding="utf-8"))
@@ -189,11 +231,36 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
                 JSON,
             )
         else:
+            budget = asyncio.timeout(self.time_budget)
             try:
-                response = await self.run(request)
+                async with budget:
+                    response = await self.run(request)
             except HTTPException as exc:
                 response = self.error_response(exc, media_type or JSON, method=request.method)
+            except TimeoutError:
+                if not budget.expired():
+                    raise  # not ours
+                response = self.timeout_response(request)
         await response(scope, receive, send)
+
+    def timeout_response(self, request: Request) -> Response:
+        """504 TIMEOUT: the request's work was cancelled when its time budget ran out."""
+        request_id = REQUEST_ID.get()
+        log.warning(
+            "request %s: %s %s timed out after %g s; its work was cancelled",
+            request_id or "-",
+            request.method,
+            request.url.path,
+            self.time_budget,
+        )
+        return error_response(
+            504,
+            TIMEOUT,
+            f"The request took longer than the service allows ({self.time_budget:g} s) and was "
+            "stopped; narrow it (fewer results, fewer hops, a smaller network, a period).",
+            request.headers.get("accept"),
+            extensions={"requestId": request_id} if request_id else None,
+        )
 
     def error_response(self, exc: HTTPException, media_type: str, *, method: str = "") -> Response:
         """A request-level error as a GraphQL response with no {data} entry."""
@@ -204,7 +271,9 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             status = 405
         if status == 405:
             headers["Allow"] = "POST" if method == "GET" else "GET, POST"
-        body = error_body(exc.reason, HTTPStatus(status).name)
+        code = HTTPStatus(status).name
+        log.info("request %s: client error %s: %s", REQUEST_ID.get() or "-", code, exc.reason)
+        body = error_body(exc.reason, code)
         return Response(
             self.encode_json(body),
             status_code=status,
@@ -293,4 +362,4 @@ def request_error_status(errors: list[object]) -> int:
     return 400
 
 
-__all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint", "negotiate"]
+__all__ = ["GRAPHQL_RESPONSE_JSON", "GraphQLEndpoint", "error_response", "negotiate"]

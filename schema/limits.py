@@ -1,8 +1,10 @@
-"""Bounds on what one GraphQL document may ask for: depth, aliases and tokens.
+"""Bounds on what one GraphQL operation may ask for: depth, aliases, tokens and cost.
 
-Strawberry's own limiters do the work; the wrappers here only give their errors the stable
-``extensions.code`` QUERY_TOO_COMPLEX (``schema.errors.classify`` keeps a code that is already set,
-so without these wrappers they would come out as GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED).
+Strawberry's own limiters do the work for depth, aliases and tokens; the wrappers here only give
+their errors the stable ``extensions.code`` QUERY_TOO_COMPLEX (``schema.errors.classify`` keeps a
+code that is already set, so without these wrappers they would come out as
+GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED). The cost (schema.cost) is checked once the
+document is valid and the variables are known, before anything is executed.
 
 Every entry of LIMIT_EXTENSIONS is a class, so Strawberry makes a fresh instance per operation
 (passing instances is deprecated in Strawberry and shares state between concurrent requests).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
 from graphql.validation import ASTValidationRule, KnownFragmentNamesRule, ValidationContext, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
@@ -22,6 +25,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+
+from schema.cost import MAX_COST, operation_cost, schema_types
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
@@ -128,6 +133,43 @@ class ValidationBudget(SchemaExtension):
                 _mark(error)
 
 
-LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [TokenLimit, DepthLimit, AliasLimit, ValidationBudget]
+class CostLimit(SchemaExtension):
+    """Refuses an operation that would cost more than the request's budget (the context's
+    ``max_cost``, else MAX_COST), with the cost and the budget in the message and in
+    ``extensions``. It answers in place of execution, so no resolver, and no database read, runs."""
 
-__all__ = ["LIMIT_EXTENSIONS", "MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "QUERY_TOO_COMPLEX"]
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        budget = getattr(context.context, "max_cost", None) or MAX_COST
+        document = context.graphql_document
+        if document is not None:
+            types = schema_types(context.schema)
+            cost = operation_cost(types, document, context.operation_name, context.variables)
+            if cost is None or cost > budget:
+                context.result = GraphQLExecutionResult(data=None, errors=[_over_budget(cost, budget)])
+        yield
+
+
+def _over_budget(cost: int | None, budget: int) -> GraphQLError:
+    if cost is None:
+        message = "The query is too intricate to estimate (fragments spread in too many places)."
+    else:
+        message = (
+            f"The query would cost {cost:,} and the budget is {budget:,}: ask for fewer results "
+            "(first, maxNodes, maxLength), fewer aliases of the expensive fields or less nesting."
+        )
+    extensions: dict[str, object] = {"code": QUERY_TOO_COMPLEX, "budget": budget}
+    if cost is not None:
+        extensions["cost"] = cost
+    return GraphQLError(message, extensions=extensions)
+
+
+LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [
+    TokenLimit,
+    DepthLimit,
+    AliasLimit,
+    ValidationBudget,
+    CostLimit,
+]
+
+__all__ = ["LIMIT_EXTENSIONS", "MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_TOKENS", "QUERY_TOO_COMPLEX"]
