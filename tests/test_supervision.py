@@ -11,8 +11,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from graph.store import supervisor
+from graph.store.embedded import EmbeddedStore
 from graph.store.status import read_status
-from tests.conftest import free_port
+from tests.conftest import free_port, run_db, store_settings
 from tests.services import STATS, Service, alive, wait_for
 
 MEDIA_TYPES = ("application/json", "application/graphql-response+json")
@@ -153,3 +157,25 @@ def test_a_service_sharing_the_store_takes_it_over_when_its_owner_exits(tmp_path
     finally:
         for service in services:
             service.stop(signal.SIGKILL)
+
+
+def test_a_hung_store_is_killed_and_restarted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The supervisor's clock, shortened: ping every 0.5 s, hung after 1 s without an answer.
+    monkeypatch.setattr(supervisor, "PING", 0.5)
+    monkeypatch.setattr(supervisor, "HUNG", 1.0)
+    store = EmbeddedStore(store_settings(tmp_path), "coopgraph", supervise=True)
+    conn = store.start()
+    try:
+        hung = store.status()
+        os.kill(hung.pid, signal.SIGSTOP)  # accepts connections, answers nothing
+        took = wait_for(
+            lambda: store.status().pid not in (0, hung.pid) and store.answers() is None,
+            60,
+            "a new store answers",
+        )
+        print(f"hung store replaced in {took:.1f} s")
+        assert not alive(hung.pid)  # killed, and reaped by its parent
+        assert store.status().restarts == 1
+        assert run_db(conn, lambda db: db.read("RETURN 1 AS one")) == [{"one": 1}]
+    finally:
+        store.stop()

@@ -37,6 +37,7 @@ from graph.store.status import StoreStatus, read_status, status_path, write_stat
 log = logging.getLogger(__name__)
 
 COMMAND_TIMEOUT_MS = 60_000
+PROBE_TIMEOUT = 2.0
 # How long a process taking the store over waits for the previous owner's store to exit
 # (it got SIGTERM when its owner died, and stops within a second or two) before killing it.
 ORPHAN_EXIT_TIMEOUT = 30.0
@@ -71,11 +72,15 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def _answers(conn: Connection) -> str | None:
-    """None when the store answers a query, else the reason it does not."""
+def _ask(conn: Connection) -> str | None:
     try:
         with (
-            GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password), connection_timeout=2.0) as driver,
+            GraphDatabase.driver(
+                conn.uri,
+                auth=(conn.user, conn.password),
+                connection_timeout=PROBE_TIMEOUT,
+                connection_acquisition_timeout=PROBE_TIMEOUT,
+            ) as driver,
             driver.session(database=conn.database, disable_auto_commit_retries=True) as session,
         ):
             # session.run, not execute_query: a probe must fail fast, not be retried.
@@ -87,6 +92,18 @@ def _answers(conn: Connection) -> str | None:
     except Neo4jError as exc:
         return f"error: {exc}"
     return None
+
+
+def _answers(conn: Connection) -> str | None:
+    """None when the store answers a query within PROBE_TIMEOUT, else the reason it does not.
+
+    In a thread of its own: a store that accepts connections and never answers (hung) would
+    hold a query forever, and the driver has no read timeout."""
+    outcome: list[str | None] = []
+    probe = threading.Thread(target=lambda: outcome.append(_ask(conn)), name="store-probe", daemon=True)
+    probe.start()
+    probe.join(PROBE_TIMEOUT + 1)
+    return outcome[0] if outcome else f"no answer within {PROBE_TIMEOUT + 1:g} s"
 
 
 def _is_store_process(pid: int) -> bool:
@@ -239,6 +256,11 @@ class EmbeddedStore:
         )
 
     # What the supervisor uses (graph/store/supervisor.py), from its own thread.
+
+    def status(self) -> StoreStatus:
+        """The store as store.json records it (this process's view when it owns the store)."""
+        status = self._status if self.owned else read_status(self.status_file)
+        return status or StoreStatus(0, 0, self.bolt_port, self.http_port)
 
     def answers(self) -> str | None:
         """None when the store answers a query, else the reason it does not."""
