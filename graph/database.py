@@ -16,7 +16,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Query,
+    RoutingControl,
+)
 
 from graph.cypher.database import PING
 from graph.errors import StoreUnavailable, translate
@@ -148,11 +155,14 @@ class Database:
         """None when the database answers within timeout, else the reason it does not; either
         way the answer updates `availability` (a slow answer is not a dead database, though).
 
-        A plain session.run without retries: a readiness probe must answer quickly.
+        A plain session.run without retries: a readiness probe must answer quickly. A read, as
+        every query the API sends, so that on a cluster a reader's answer is enough.
         """
 
         async def probe() -> None:
-            async with self.driver.session(database=self.name, disable_auto_commit_retries=True) as session:
+            async with self.driver.session(
+                database=self.name, default_access_mode=READ_ACCESS, disable_auto_commit_retries=True
+            ) as session:
                 result = await session.run(PING)
                 await result.consume()
 
