@@ -19,7 +19,8 @@ from coopgraph.app import STORE_STATUS_ENV
 from coopgraph.settings import Settings, load_settings
 from graph.constraints import apply_constraints
 from graph.database import Connection, open_database
-from graph.ingest.loader import curated_loaded, load_seeds, wipe
+from graph.ingest.loader import curated_loaded, load_seeds
+from graph.ingest.runs import MaintenanceBusy, recover
 from graph.ingest.seed_files import SeedError, read_seed_graph
 from graph.store.checks import check_port
 from graph.store.connection import store_connection
@@ -36,11 +37,13 @@ async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False)
     db = open_database(conn)
     try:
         await apply_constraints(db)
-        if load or reset or not await curated_loaded(db):
+        # An interrupted load --reset or synth is finished or rolled back; a live one is named.
+        running = await recover(db, log.info)
+        if running is not None and not (load or reset):
+            log.warning("%s; not loading anything now", running.describe())
+        elif load or reset or not await curated_loaded(db):
             seed = read_seed_graph()  # validated before anything is deleted
-            if reset:
-                await wipe(db)
-            report = await load_seeds(db, seed)
+            report = await load_seeds(db, seed, reset=reset, progress=log.info)
             log.info(
                 "seed graph loaded: %d sources, %d entities, %d relations",
                 report.sources,
@@ -57,8 +60,9 @@ async def _synth(conn: Connection, actors: int, seed: int, remove_only: bool) ->
     db = open_database(conn)
     try:
         await apply_constraints(db)
+        await recover(db, log.info)
         if remove_only:
-            log.info("removed %d synthetic nodes", await synth.remove(db))
+            log.info("removed %d synthetic nodes", await synth.remove(db, progress=log.info))
         else:
             report = await synth.generate(db, actors, seed, progress=log.info)
             log.info(
@@ -161,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"coopgraph: {problem}", file=sys.stderr)
         return 2
-    except (StoreError, SeedError, ValueError) as exc:
+    except (StoreError, SeedError, ValueError, MaintenanceBusy) as exc:
         print(f"coopgraph: {exc}", file=sys.stderr)
         return 2
     return 0

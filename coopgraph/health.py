@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.database import Database
+from graph.ingest.runs import maintenance_reason
 from graph.store.status import read_status
 from schema.http import content_type_header, error_body, negotiate
 
@@ -41,13 +42,9 @@ LIVENESS_GRACE = 120.0
 UNAVAILABLE = "The graph database is not available; try again shortly."
 RETRY_AFTER = "2"
 
-# The reason a maintenance run is unfinished, or None. The default knows of none; the atomic
-# maintenance work (issue #11, item 1) passes its own to create_app.
+# The reason a maintenance run is unfinished, or None (graph/ingest/runs.py; it also has an
+# interrupted run recovered in the background).
 MaintenanceCheck = Callable[[Database], Awaitable[str | None]]
-
-
-async def no_unfinished_maintenance(db: Database) -> str | None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ class Probes:
     file (None with an external Neo4j) and the maintenance check."""
 
     store_status: Path | None = None
-    maintenance: MaintenanceCheck = no_unfinished_maintenance
+    maintenance: MaintenanceCheck = maintenance_reason
 
 
 async def readiness(db: Database, probes: Probes) -> tuple[int, dict[str, Any]]:

@@ -9,7 +9,3 @@ from graph.database import Database
 async def graph_version(db: Database) -> str:
     rows = await db.read(cypher.GRAPH_VERSION)
     return str(rows[0]["version"]) if rows else ""
-
-
-async def set_synthetic_version(db: Database, version: str | None) -> None:
-    await db.write(cypher.SET_SYNTHETIC_VERSION, {"version": version})

@@ -8,6 +8,9 @@ SETUP: Final[tuple[LiteralString, ...]] = (
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT term_text IF NOT EXISTS FOR (t:Term) REQUIRE t.text IS UNIQUE",
+    # One Meta node (the data version and the maintenance marker), even when two processes
+    # claim a run on an empty graph at once.
+    "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )

@@ -36,15 +36,27 @@ CREATE_RELATIONS: Final[dict[str, str]] = {
     for kind, rel_type in RELATION_TYPES.items()
 }
 
-# `coopgraph load --reset`: the whole database, curated and synthetic, in batches that
-# keep each transaction's memory bounded.
-DELETE_BATCH: Final = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
+# `coopgraph load --reset`, once the new curated graph is committed: everything else (synthetic
+# data first, by DELETE_SYNTHETIC_BATCH's seek), in batches that keep each transaction's memory
+# bounded. The data version (Meta) stays; search terms go once nothing names them.
+DELETE_NON_CURATED_BATCH: Final = (
+    "MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term "
+    "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+)
+
+# Whether `load --reset` will delete anything (graph/ingest/runs.py: Run.mark_stray).
+NON_CURATED_EXISTS: Final = (
+    "RETURN EXISTS { MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term } "
+    "AS found"
+)
 
 # Members of every project, council, event and agreement, kept on the node so that relationship
 # questions can skip very large groups without expanding them. Run after each load, for the
-# curated or the synthetic part of the graph (the two are never linked).
+# curated or the synthetic part of the graph (the two are never linked); $prefix narrows it to
+# a synthetic run's staged nodes ('' for all).
 SET_GROUP_SIZES: Final = (
-    "MATCH (m:Project|Council|Event|Agreement) WHERE coalesce(m.synthetic, false) = $synthetic "
+    "MATCH (m:Project|Council|Event|Agreement) "
+    "WHERE coalesce(m.synthetic, false) = $synthetic AND m.id STARTS WITH $prefix "
     "SET m.members = COUNT { MATCH (m)-[r]-(:Actor) "
     "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
 )
@@ -52,7 +64,7 @@ SET_GROUP_SIZES: Final = (
 # Each entity's number of relationships (search terms and provenance links aside), kept on the
 # node for network drawings; like group sizes, refreshed after every load.
 SET_DEGREES: Final = (
-    "MATCH (n:Entity) WHERE coalesce(n.synthetic, false) = $synthetic "
+    "MATCH (n:Entity) WHERE coalesce(n.synthetic, false) = $synthetic AND n.id STARTS WITH $prefix "
     "SET n.degree = COUNT { MATCH (n)-[r]-(:Entity) "
     "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
 )

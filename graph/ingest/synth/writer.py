@@ -3,31 +3,39 @@
 Each UNWIND batch is its own transaction; node rows go kind by kind, relationship rows one
 statement per relation type, and every relationship gets its id here, numbered per relation in
 the order the parts yield them.
+
+Both are maintenance runs (graph/ingest/runs.py): generate() writes beside the old synthetic
+data under staged ids and swaps only once everything is written, so a run stopped at any point
+leaves the old network (or, once it has switched, the new one) after recovery.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import LiteralString, cast
+
+from neo4j import AsyncManagedTransaction
 
 from graph.cypher import entities as entities_cypher
 from graph.cypher import loader as load_cypher
 from graph.cypher import synth as cypher
 from graph.database import Database
 from graph.entities import term_rows
+from graph.ingest import runs
+from graph.ingest.runs import Progress
+from graph.ingest.synth.country import Country
 from graph.ingest.synth.nodes import NODE_ORDER, node_rows
 from graph.ingest.synth.plan import plan
 from graph.ingest.synth.relationships import relationship_parts
 from graph.ingest.synth.rows import Row
-from graph.version import set_synthetic_version
 
-Progress = Callable[[str], None]
+__all__ = ["DELETE_BATCH", "MIN_ACTORS", "Progress", "SynthReport", "generate", "remove"]
 
 MIN_ACTORS = 60
-DELETE_BATCH = 10_000
+DELETE_BATCH = runs.DELETE_BATCH
 
 
 @dataclass
@@ -50,9 +58,10 @@ class SynthReport:
         return sum(self.relationships.values())
 
 
-async def _write_batch(db: Database, query: str, rows: list[Row]) -> int:
+async def _write_batch(run: runs.Run, query: str, rows: list[Row]) -> int:
     # The statements come from graph.cypher.synth's closed tables, never from input.
-    result = await db.write(cast(LiteralString, query), {"rows": rows})  # type: ignore[redundant-cast]
+    params = {"rows": rows, "prefix": run.prefix}
+    result = await run.write(cast(LiteralString, query), params)  # type: ignore[redundant-cast]
     return int(result[0]["created"]) if result else 0
 
 
@@ -72,7 +81,8 @@ async def generate(
     """Write the synthetic network for (actors, seed), replacing any synthetic data already there.
 
     `actors` counts the Actor-labelled nodes; projects, programmes, targets and events come on
-    top. Each UNWIND batch of `batch_size` rows is its own transaction.
+    top. Each UNWIND batch of `batch_size` rows is its own transaction. All or nothing: raises
+    MaintenanceBusy when another maintenance run holds the graph.
     """
     if actors < MIN_ACTORS:
         raise ValueError(f"actors must be at least {MIN_ACTORS}, not {actors}")
@@ -80,14 +90,50 @@ async def generate(
         raise ValueError(f"batch_size must be positive, not {batch_size}")
     started = time.perf_counter()
     report = SynthReport(actors=actors, seed=seed)
-    report.removed = await remove(db)
-    if report.removed:
-        _say(progress, f"removed {report.removed} earlier synthetic nodes")
     countries = plan(actors, seed)
-    await db.write(
+    run = await runs.begin(db, "synth", runs.WRITE, target=f"{actors}:{seed}", progress=progress)
+    try:
+        try:
+            await _write(run, countries, report, batch_size, started, progress)
+        except Exception:
+            # Not a kill: undo at once (else the next start-up does).
+            with contextlib.suppress(Exception):
+                await runs.roll_back(run)
+            raise
+
+        async def switch(tx: AsyncManagedTransaction, run: runs.Run) -> None:
+            found = (await runs.rows_of(tx, cypher.SYNTHETIC_EXISTS, {}))[0]["found"]
+            await run.fence(tx, {"run_phase": runs.PURGE, **run.mark_stray(bool(found), run.target)}, 0)
+
+        await run.transaction(switch, advance=0)
+        run.say("new network written; replacing the old one")
+        report.removed = await runs.complete(run, runs.PURGE)
+    finally:
+        run.release()
+    report.seconds = time.perf_counter() - started
+    _say(
+        progress,
+        f"done: {report.node_total} nodes, {report.relationship_total} relationships "
+        f"in {report.seconds:.1f} s",
+    )
+    return report
+
+
+async def _write(
+    run: runs.Run,
+    countries: list[Country],
+    report: SynthReport,
+    batch_size: int,
+    started: float,
+    progress: Progress | None,
+) -> None:
+    """The write phase: every node and relationship, staged beside the old network."""
+    seed = report.seed
+    await run.write(
         cypher.CREATE_SOURCE,
         {
-            "title_en": f"Synthetic data (coopgraph synth, {actors} actors, seed {seed})",
+            "prefix": run.prefix,
+            "title_en": f"Synthetic data (coopgraph synth, {report.actors} actors, seed {seed})",
             "summary": "Generated, not observed: a deterministic synthetic cooperation network for "
             "load and query testing. Every node and relationship it sources is marked synthetic.",
         },
@@ -97,11 +143,11 @@ async def generate(
         rows = itertools.chain.from_iterable(node_rows(seed, c, kind) for c in countries)
         created = 0
         while batch := list(itertools.islice(rows, batch_size)):
-            created += await _write_batch(db, cypher.CREATE_NODES[kind], batch)
+            created += await _write_batch(run, cypher.CREATE_NODES[kind], batch)
             names += term_rows(batch)[1]
         report.nodes[kind] = created
         _say(progress, f"{kind}: {created} nodes ({time.perf_counter() - started:.1f} s)")
-    await _link_terms(db, names, batch_size)
+    await _link_terms(run, names, batch_size)
     _say(progress, f"search terms linked ({time.perf_counter() - started:.1f} s)")
 
     # Rows of each relation are batched separately (one statement per type); a part's rows
@@ -112,7 +158,7 @@ async def generate(
     async def flush(relation: str) -> None:
         batch = buffers.pop(relation, [])
         if batch:
-            created = await _write_batch(db, cypher.CREATE_RELATIONS[relation], batch)
+            created = await _write_batch(run, cypher.CREATE_RELATIONS[relation], batch)
             report.relationships[relation] = report.relationships.get(relation, 0) + created
 
     for part in relationship_parts(seed, countries):
@@ -127,38 +173,35 @@ async def generate(
         _say(progress, f"{report.relationship_total} relationships ({time.perf_counter() - started:.1f} s)")
     for relation in sorted(buffers):
         await flush(relation)
-    await db.write(load_cypher.SET_GROUP_SIZES, {"synthetic": True})
-    await db.write(load_cypher.SET_DEGREES, {"synthetic": True})
-    await set_synthetic_version(db, f"{actors}:{seed}")
-    report.seconds = time.perf_counter() - started
-    _say(
-        progress,
-        f"done: {report.node_total} nodes, {report.relationship_total} relationships "
-        f"in {report.seconds:.1f} s",
-    )
-    return report
+    _say(progress, f"{report.relationship_total} relationships ({time.perf_counter() - started:.1f} s)")
+    staged = {"synthetic": True, "prefix": run.prefix}
+    await run.write(load_cypher.SET_GROUP_SIZES, staged)
+    await run.write(load_cypher.SET_DEGREES, staged)
 
 
-async def _link_terms(db: Database, names: list[Row], batch_size: int) -> None:
+async def _link_terms(run: runs.Run, names: list[Row], batch_size: int) -> None:
     """Search terms for the new nodes: each distinct word once, then its links, in batches."""
     terms = sorted({t for row in names for t in row["terms"]})
     for i in range(0, len(terms), batch_size):
-        await db.write(entities_cypher.LINK_TERMS, {"terms": terms[i : i + batch_size]})
-    for i in range(0, len(names), batch_size):
-        await db.write(entities_cypher.LINK_NAMES, {"rows": names[i : i + batch_size]})
+        await run.write(entities_cypher.LINK_TERMS, {"terms": terms[i : i + batch_size]})
+    staged = [{"id": run.prefix + row["id"], "terms": row["terms"]} for row in names]
+    for i in range(0, len(staged), batch_size):
+        await run.write(entities_cypher.LINK_NAMES, {"rows": staged[i : i + batch_size]})
 
 
-async def remove(db: Database, *, batch_size: int = DELETE_BATCH) -> int:
+async def remove(db: Database, *, batch_size: int = DELETE_BATCH, progress: Progress | None = None) -> int:
     """Delete every synthetic node (and so its relationships), a batch per transaction.
 
-    Returns the number of nodes deleted; curated data is untouched.
+    Returns the number of nodes deleted; curated data is untouched. Once started it goes
+    forward: an interrupted removal is finished at the next start-up.
     """
-    removed = 0
-    while True:
-        rows = await db.write(cypher.DELETE_SYNTHETIC_BATCH, {"limit": batch_size})
-        deleted = int(rows[0]["deleted"]) if rows else 0
-        removed += deleted
-        if deleted == 0:
-            await db.write(entities_cypher.DELETE_ORPHAN_TERMS)
-            await set_synthetic_version(db, None)
-            return removed
+
+    async def first(tx: AsyncManagedTransaction, run: runs.Run) -> None:
+        found = (await runs.rows_of(tx, cypher.SYNTHETIC_EXISTS, {}))[0]["found"]
+        await run.fence(tx, run.mark_stray(bool(found), None), 0)
+
+    run = await runs.begin(db, "remove", runs.PURGE, first=first, progress=progress)
+    try:
+        return await runs.complete(run, runs.PURGE, batch=batch_size)
+    finally:
+        run.release()
