@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gc
 import logging
+import multiprocessing
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from coopgraph.limits import Limits
 from coopgraph.middleware import request_middleware
 from coopgraph.settings import load_settings
 from graph.database import Connection, Database, open_database
+from graph.store.processes import die_with_parent
 from graph.store.settings import ConfigError
 from resolvers.cache import VersionedCache
 from schema import schema
@@ -104,8 +106,18 @@ def create_app(conn: Connection, probes: Probes | None = None, limits: Limits | 
 STORE_STATUS_ENV = "COOPGRAPH_STORE_STATUS"
 
 
+def _die_with_serve() -> None:
+    """In a worker process of `coopgraph serve` (COOPGRAPH_WORKERS > 1): stop when that process
+    dies, killed outright too. It supervises the store; an orphaned worker would hold the port
+    and answer 503s for ever, and a restarted service could not start."""
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid is not None and not die_with_parent(parent.pid):
+        raise SystemExit("coopgraph: the serve process that started this worker is gone")
+
+
 def app_from_env() -> Starlette:
     """uvicorn's factory in each worker: the parent process put the connection in the environment."""
+    _die_with_serve()
     settings = load_settings()
     graph = settings.graph
     if graph.neo4j_uri is None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from graph.store import supervisor
-from graph.store.embedded import EmbeddedStore
+from graph.store.embedded import EmbeddedStore, port_free
 from graph.store.status import read_status
 from tests.conftest import free_port, run_db, store_settings
 from tests.services import STATS, Service, alive, wait_for
@@ -110,8 +110,12 @@ def test_a_killed_store_gets_fast_503s_then_comes_back_by_itself(tmp_path: Path)
         assert (restarted.state, restarted.restarts, restarted.owner_pid) == ("running", 1, killed.owner_pid)
         status, body, _ = service.query(STATS)
         assert status == 200 and body["data"]["graphStats"] == counts  # nothing lost
-        service.stop()
+
+        # Killed outright, the service takes its restarted store and its workers with it: the
+        # port is free for the next start.
+        service.stop(signal.SIGKILL)
         wait_for(lambda: not alive(restarted.pid), 10, "the restarted store stops with the service")
+        wait_for(lambda: port_free(service.port), 10, "the workers stop with the service")
     finally:
         service.stop(signal.SIGKILL)
 

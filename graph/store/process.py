@@ -6,25 +6,20 @@ the environment so that the password never appears on a command line.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-_PR_SET_PDEATHSIG = 1
+from graph.store.processes import die_with_parent
 
 
 def _die_with_parent() -> None:
-    """Linux: get SIGTERM when the thread that started this process ends (with its process, or
-    the supervisor thread at shutdown), so that no orphaned store outlives coopgraph. Set here
-    rather than in a preexec_fn, which is unsafe in a process with threads."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    parent = int(os.environ.get("COOPGRAPH_STORE_PARENT_PID") or 0)
-    if parent and os.getppid() != parent:
+    """Stop (SIGTERM) when the coopgraph process that started this one dies, so that no
+    orphaned store outlives it."""
+    parent = int(os.environ.get("COOPGRAPH_STORE_PARENT_PID") or os.getppid())
+    if not die_with_parent(parent):
         print("store: the process that started it is gone; not starting", flush=True)
         sys.exit(0)
 
