@@ -2,8 +2,9 @@
 
 Fingerprints, not counters: loading the same seeds twice leaves the graph exactly the same.
 `revision` is a maintenance run's id, set when the run deleted data its fingerprints do not
-describe (graph/ingest/runs.py). While a run has committed data but not finished, the version
-also names the run and its count of committed steps, so it changes with every one of them.
+describe, or rolled back data it had committed (graph/ingest/runs.py). While a run has committed
+data but not finished, the version also names the run and its count of committed steps, so it
+changes with every one of them.
 """
 
 from typing import Final

@@ -396,12 +396,19 @@ async def complete(run: Run, phase: str, *, batch: int = DELETE_BATCH) -> int:
 
 
 async def roll_back(run: Run, *, batch: int = DELETE_BATCH) -> None:
-    """Undo a run in its write phase: its staged nodes (and so their relationships) go."""
+    """Undo a run in its write phase: its staged nodes (and so their relationships) go.
+
+    The graph is then as before the run, but if the run had committed data the version does not
+    go back to what it was: a value computed from the staged data while the run wrote could have
+    been cached under the version read just before the run began.
+    """
+    marker = await unfinished_run(run.db)
+    committed = marker is not None and marker.id == run.id and marker.step > 0
     deleted = await _delete_batches(run, synth_cypher.DELETE_STAGED_BATCH, {"prefix": run.prefix}, batch)
     await run.write(synth_cypher.DELETE_STAGED_SOURCE, {"prefix": run.prefix})
     await run.write(entities_cypher.DELETE_ORPHAN_TERMS)
     run.say(f"rolled back ({deleted} staged nodes deleted)")
-    await run.finish({})
+    await run.finish({"revision": run.id} if committed else {})
 
 
 async def recover(db: Database, progress: Progress | None = None) -> UnfinishedRun | None:
