@@ -14,7 +14,7 @@ import pytest
 from neo4j.time import Date, DateTime
 
 from graph.database import Connection, Database
-from graph.ingest.synth import SynthReport, generate, remove
+from graph.ingest.synth import MIN_ACTORS, SynthReport, generate, relationship_summary, remove
 from graph.ontology import KIND_LABELS, RELATION_TYPES
 from graph.text import fold
 from tests.conftest import run_db
@@ -245,3 +245,9 @@ def test_same_input_gives_the_same_graph_and_remove_cleans_up(
     other = do_generate(conn, seed=SEED + 1)
     assert other.removed == removed
     assert snapshot(conn) != first
+
+
+def test_the_smallest_network_has_every_part() -> None:
+    """MIN_ACTORS is enough for every part of the plan (below about 125 there are no org units)."""
+    counts = relationship_summary(MIN_ACTORS, SEED)
+    assert counts["located_in"] and counts["cooperates_with"]

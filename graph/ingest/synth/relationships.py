@@ -56,8 +56,9 @@ def _structure(seed: int, c: Country) -> Iterator[tuple[str, Row]]:
         start = str(rng.randint(1995, 2020))
         yield "subordinate_to", rel(aid, ministry.ids[agency.parent[i]], start)
         yield "located_in", rel(aid, capital)
-    for i, uid in enumerate(k["org_unit"].ids):
-        yield "part_of", rel(uid, agency.ids[k["org_unit"].parent[i]], str(rng.randint(2005, 2022)))
+    units = k.get("org_unit", Kind())  # none below about 125 actors
+    for i, uid in enumerate(units.ids):
+        yield "part_of", rel(uid, agency.ids[units.parent[i]], str(rng.randint(2005, 2022)))
     council = k["council"]
     parents = [i for i, s in enumerate(council.subtypes) if s != "working_group"]
     organisers = c.pool("agency", "municipality", "org_unit")
