@@ -247,7 +247,8 @@ def test_same_input_gives_the_same_graph_and_remove_cleans_up(
     assert snapshot(conn) != first
 
 
-def test_the_smallest_network_has_every_part() -> None:
-    """MIN_ACTORS is enough for every part of the plan (below about 125 there are no org units)."""
-    counts = relationship_summary(MIN_ACTORS, SEED)
-    assert counts["located_in"] and counts["cooperates_with"]
+def test_the_smallest_network_can_be_planned_for_any_seed() -> None:
+    """MIN_ACTORS leaves every country room for a counsellor, and plans without org units work."""
+    for seed in range(100):
+        counts = relationship_summary(MIN_ACTORS, seed)
+        assert counts["located_in"] and counts["serves"], seed

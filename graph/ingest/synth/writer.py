@@ -34,7 +34,9 @@ from graph.ingest.synth.rows import Row
 
 __all__ = ["DELETE_BATCH", "MIN_ACTORS", "Progress", "SynthReport", "generate", "remove"]
 
-MIN_ACTORS = 60
+# Every country then has room for its fixed minimum (up to 4 ministries, 2 municipalities, 2
+# agencies, a council, the schools) and at least one counsellor, whatever the seed.
+MIN_ACTORS = 70
 DELETE_BATCH = runs.DELETE_BATCH
 
 
