@@ -38,23 +38,40 @@ class VersionedCache:
             return True, hit[1]
         return False, None
 
-    async def get(self, key: Hashable, version: str, compute: Callable[[], Awaitable[T]]) -> T:
+    async def get(
+        self,
+        key: Hashable,
+        version: str,
+        compute: Callable[[], Awaitable[T]],
+        current: Callable[[], Awaitable[str]],
+    ) -> T:
+        """The value for `key` at data `version`, computed if missing. `current` reads the data
+        version again after a computation: a value computed while the data changed is answered
+        but not kept, since it may describe neither version."""
         found, value = self._fresh(key, version)
         if found:
             return value  # type: ignore[no-any-return]
         running = self._running.get(key)
         if running is None or running[0] != version:
-            task = asyncio.ensure_future(self._compute(key, version, compute))
+            task = asyncio.ensure_future(self._compute(key, version, compute, current))
             self._running[key] = (version, task)
             task.add_done_callback(lambda done: self._finished(key, done))
         else:
             task = running[1]
         return await asyncio.shield(task)
 
-    async def _compute(self, key: Hashable, version: str, compute: Callable[[], Awaitable[T]]) -> T:
+    async def _compute(
+        self,
+        key: Hashable,
+        version: str,
+        compute: Callable[[], Awaitable[T]],
+        current: Callable[[], Awaitable[str]],
+    ) -> T:
         async with self._slots:
             value = await compute()
         self.computations += 1
+        if await current() != version:
+            return value
         self._values[key] = (version, value)
         self._values.move_to_end(key)
         while len(self._values) > self.size:

@@ -115,7 +115,7 @@ async def co_participation(
         return await asyncio.to_thread(strongest_pairs, groups, min_shared, first)
 
     key = ("co", tuple(sorted(via)), _t(countries), _t(kinds), when, min_shared, max_group, first)
-    return await cache.get(key, version, compute)
+    return await cache.get(key, version, compute, lambda: graph_version(db))
 
 
 def _t(values: list[str] | None) -> tuple[str, ...] | None:
@@ -157,7 +157,7 @@ async def brokers(
         return await asyncio.to_thread(_rank_brokers, rows, set(kinds) if kinds else ACTOR_KINDS)
 
     ranked, size, exact = await cache.get(
-        ("brokers", _t(countries), _t(kinds), synthetic, when), version, compute
+        ("brokers", _t(countries), _t(kinds), synthetic, when), version, compute, lambda: graph_version(db)
     )
     return Brokers(ranked[:first], size, exact)
 

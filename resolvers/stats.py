@@ -9,4 +9,5 @@ from resolvers.cache import VersionedCache
 
 async def resolve_graph_stats(db: Database, cache: VersionedCache) -> GraphStats:
     """Whole-graph counts scan everything: computed once per data version."""
-    return await cache.get(("stats",), await graph_version(db), lambda: graph_stats(db))
+    version = await graph_version(db)
+    return await cache.get(("stats",), version, lambda: graph_stats(db), lambda: graph_version(db))

@@ -127,14 +127,41 @@ def test_a_cached_measure_outlives_the_request_that_gave_up() -> None:
             await asyncio.sleep(0.2)
             return "ranking"
 
+        version = "v1"
+
+        async def current() -> str:
+            return version
+
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(cache.get("brokers", "v1", compute), 0.01)
+            await asyncio.wait_for(cache.get("brokers", "v1", compute, current), 0.01)
         with pytest.raises(TimeoutError):  # the same work, not a second one
-            await asyncio.wait_for(cache.get("brokers", "v1", compute), 0.01)
-        assert await cache.get("brokers", "v1", compute) == "ranking"
+            await asyncio.wait_for(cache.get("brokers", "v1", compute, current), 0.01)
+        assert await cache.get("brokers", "v1", compute, current) == "ranking"
         assert len(calls) == 1 and cache.computations == 1
-        assert await cache.get("brokers", "v2", compute) == "ranking"  # new data: computed again
+        version = "v2"
+        assert await cache.get("brokers", "v2", compute, current) == "ranking"  # new data: computed again
         assert len(calls) == 2
+
+    asyncio.run(scenario())
+
+
+def test_a_measure_computed_while_the_data_changed_is_not_kept() -> None:
+    async def scenario() -> None:
+        cache = VersionedCache()
+        versions = iter(["v2", "v2", "v2"])  # read again after each computation: it moved on
+
+        async def current() -> str:
+            return next(versions)
+
+        async def compute() -> str:
+            return "mixed"
+
+        assert await cache.get("stats", "v1", compute, current) == "mixed"
+        assert await cache.get("stats", "v1", compute, current) == "mixed"
+        assert cache.computations == 2, "a value computed across a change must not answer for v1"
+        assert await cache.get("stats", "v2", compute, current) == "mixed"
+        assert await cache.get("stats", "v2", compute, current) == "mixed"
+        assert cache.computations == 3, "computed at a stable version: kept"
 
     asyncio.run(scenario())
 
