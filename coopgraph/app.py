@@ -20,7 +20,7 @@ from coopgraph.health import FailFast, Probes, healthz, readyz
 from coopgraph.limits import Limits
 from coopgraph.middleware import request_middleware
 from coopgraph.settings import load_settings
-from graph.database import Connection, Database, open_database
+from graph.database import STATEMENT_TIMEOUT, Connection, Database, open_database
 from graph.store.processes import die_with_parent
 from graph.store.settings import ConfigError
 from resolvers.cache import VersionedCache
@@ -74,7 +74,7 @@ def create_app(conn: Connection, probes: Probes | None = None, limits: Limits | 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db: Database = open_database(conn)
+        db: Database = open_database(conn, min(STATEMENT_TIMEOUT, limits.request_timeout))
         app.state.db = db
         app.state.probes = probes or Probes()
         app.state.cache = VersionedCache()

@@ -148,9 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command == "serve":
-            overrides = {
-                k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers)) if v
-            }
+            if args.port is not None and not 1 <= args.port <= 65535:
+                raise ConfigError(f"--port must be between 1 and 65535, got {args.port}")
+            if args.workers is not None and args.workers < 1:
+                raise ConfigError(f"--workers must be at least 1, got {args.workers}")
+            given = (("host", args.host), ("port", args.port), ("workers", args.workers))
+            overrides = {k: v for k, v in given if v is not None}
             if overrides:
                 settings = replace(settings, **overrides)
             serve(settings)

@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from graph.database import Database
 from graph.ingest.runs import maintenance_reason
 from graph.store.status import read_status
+from schema.errors import REQUEST_ID
 from schema.http import content_type_header, error_body, negotiate
 
 log = logging.getLogger("coopgraph")
@@ -114,8 +115,11 @@ class FailFast:
         if scope["type"] == "http" and scope["app"].state.db.down and self._graphql_request(scope):
             media_type = negotiate(Request(scope).headers.get("accept"))
             if media_type is not None:
+                request_id = REQUEST_ID.get()
+                log.error("request %s: SERVICE_UNAVAILABLE: the database is down", request_id or "-")
+                extensions = {"requestId": request_id} if request_id else {}
                 response = JSONResponse(
-                    error_body(UNAVAILABLE, "SERVICE_UNAVAILABLE"),
+                    error_body(UNAVAILABLE, "SERVICE_UNAVAILABLE", **extensions),
                     status_code=503,
                     media_type=content_type_header(media_type),
                     headers={"Retry-After": RETRY_AFTER, "Vary": "Accept"},

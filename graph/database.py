@@ -72,9 +72,12 @@ class Availability:
 class Database:
     """The driver plus the database name; counts round trips so tests can bound them."""
 
-    def __init__(self, driver: AsyncDriver, name: str) -> None:
+    def __init__(self, driver: AsyncDriver, name: str, statement_timeout: float = STATEMENT_TIMEOUT) -> None:
         self.driver = driver
         self.name = name
+        # Seconds a statement may run on Neo4j (a transaction timeout): the web app passes its
+        # request budget, so a request's statement never outlives the request.
+        self.statement_timeout = statement_timeout
         self.round_trips = 0
         self.availability = Availability("starting", "", time.monotonic())
         self.answered = False  # whether the database has answered this process yet
@@ -122,7 +125,10 @@ class Database:
         self.round_trips += 1
         try:
             records, _, _ = await self.driver.execute_query(
-                Query(query, timeout=STATEMENT_TIMEOUT), dict(params), database_=self.name, routing_=routing
+                Query(query, timeout=self.statement_timeout),
+                dict(params),
+                database_=self.name,
+                routing_=routing,
             )
         except Exception as exc:
             raise self._failed(exc) from exc
@@ -184,7 +190,7 @@ class Database:
         await self.driver.close()
 
 
-def open_database(conn: Connection) -> Database:
+def open_database(conn: Connection, statement_timeout: float = STATEMENT_TIMEOUT) -> Database:
     driver = AsyncGraphDatabase.driver(
         conn.uri,
         auth=(conn.user, conn.password),
@@ -193,4 +199,4 @@ def open_database(conn: Connection) -> Database:
         max_transaction_retry_time=RETRY_TIME,
         max_connection_pool_size=50,
     )
-    return Database(driver, conn.database)
+    return Database(driver, conn.database, statement_timeout)

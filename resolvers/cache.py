@@ -7,6 +7,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
+from resolvers.errors import Busy
+
 T = TypeVar("T")
 
 
@@ -24,10 +26,16 @@ class VersionedCache:
     answered.
     """
 
-    def __init__(self, size: int = 128, concurrent: int = 2) -> None:
+    def __init__(self, size: int = 128, concurrent: int = 2, pending: int = 16) -> None:
         self.size = size
+        # Computations outlive the requests that started them: without a bound, clients asking
+        # ever new questions (or a maintenance run changing the version at each step) would pile
+        # up work no one waits for. Past `pending`, a new computation is refused (Busy).
+        self.pending = pending
         self._values: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
         self._running: dict[Hashable, tuple[str, asyncio.Task[Any]]] = {}
+        # Every computation not done yet, those of an older version too.
+        self._unfinished: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(concurrent)
         self.computations = 0
 
@@ -53,8 +61,11 @@ class VersionedCache:
             return value  # type: ignore[no-any-return]
         running = self._running.get(key)
         if running is None or running[0] != version:
+            if len(self._unfinished) >= self.pending:
+                raise Busy(f"{len(self._unfinished)} whole-graph computations are under way")
             task = asyncio.ensure_future(self._compute(key, version, compute, current))
             self._running[key] = (version, task)
+            self._unfinished.add(task)
             task.add_done_callback(lambda done: self._finished(key, done))
         else:
             task = running[1]
@@ -79,6 +90,7 @@ class VersionedCache:
         return value
 
     def _finished(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        self._unfinished.discard(task)
         running = self._running.get(key)
         if running is not None and running[1] is task:
             del self._running[key]

@@ -18,3 +18,8 @@ class NotFound(UserError):
 
 class BadInput(UserError):
     code = "BAD_USER_INPUT"
+
+
+class Busy(Exception):
+    """Too many whole-graph computations are already waiting: the service is overloaded, the
+    request is not wrong (SERVICE_UNAVAILABLE; the client may retry)."""

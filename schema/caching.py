@@ -71,14 +71,23 @@ class ByteBoundedCache(Generic[V]):
             self.used -= evicted
 
 
+def _text_bytes(text: str) -> int:
+    # What CPython holds for a str: 1, 2 or 4 bytes a character, by its widest character.
+    widest = max(map(ord, text), default=0)
+    return len(text) * (1 if widest < 256 else 2 if widest < 65536 else 4)
+
+
 def document_bytes(query: str, document: DocumentNode) -> int:
-    """An estimate of what a parsed document holds: its text and ~600 bytes per token."""
-    tokens = 0
+    """An estimate of what a parsed document holds: its text, ~600 bytes per token, and each
+    token's own copy of its text (a string literal's value is kept in the token and the AST)."""
+    tokens = copies = 0
     token = document.loc.start_token if document.loc is not None else None
     while token is not None:
         tokens += 1
+        if token.value:
+            copies += 2 * _text_bytes(token.value)
         token = token.next
-    return ENTRY_OVERHEAD + len(query) + BYTES_PER_TOKEN * tokens
+    return ENTRY_OVERHEAD + _text_bytes(query) + copies + BYTES_PER_TOKEN * tokens
 
 
 class ParseOnce(SchemaExtension):
@@ -128,7 +137,8 @@ class ValidateOnce(SchemaExtension):
         verdict = context.pre_execution_errors
         if verdict is not None:
             # Errors point into the document (their nodes), so they keep its whole tree alive.
-            size = document_bytes(context.query, document) if verdict else ENTRY_OVERHEAD + len(context.query)
+            query = context.query
+            size = document_bytes(query, document) if verdict else ENTRY_OVERHEAD + _text_bytes(query)
             self.cache.put(key, list(verdict), size)
 
 

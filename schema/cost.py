@@ -69,6 +69,8 @@ Composite = GraphQLObjectType | GraphQLInterfaceType
 
 def _count(args: Args, name: str, default: int, maximum: int, minimum: int = 1) -> int:
     value = args.get(name)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an Int variable may be sent as 100.0: execution takes it as 100
     if isinstance(value, bool) or not isinstance(value, int):
         value = default
     return min(max(value, minimum), maximum)

@@ -18,7 +18,7 @@ The errors the server causes (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE, TIMEOU
 ``extensions.requestId``, the id of the request (REQUEST_ID, set by the web app for each request
 and sent back as its X-Request-Id header), so that a report can be matched with the log.
 ``log_errors`` logs every error once: the client's at INFO, one line, no traceback; the server's
-at WARNING (the database is unavailable) or ERROR (anything unexpected, with the traceback); each
+at ERROR (a traceback only for the unexpected ones, not for an unavailable database); each
 with the request id and the start of the query (QUERY_SHOWN characters).
 """
 
@@ -36,7 +36,7 @@ from graphql.validation import ValidationContext, ValuesOfCorrectTypeRule
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import QueryTimeout, StoreUnavailable
-from resolvers.errors import UserError
+from resolvers.errors import Busy, UserError
 
 log = logging.getLogger("coopgraph.errors")
 
@@ -121,8 +121,10 @@ def classify(error: GraphQLError) -> GraphQLError:  # noqa: PLR0911 - one return
         return _with_code(
             error,
             "The question took too long to answer; narrow it (fewer hops, a smaller network, a period).",
-            "QUERY_TOO_COMPLEX",
+            TIMEOUT,
         )
+    if isinstance(original, Busy):
+        return _with_code(error, f"The service is busy: {original}.", UNAVAILABLE)
     if isinstance(original, StoreUnavailable):
         return _with_code(error, "The graph database is not available; try again shortly.", UNAVAILABLE)
     return _with_code(error, "Internal server error.", INTERNAL)
@@ -151,7 +153,7 @@ def log_errors(errors: Iterable[GraphQLError], query: str | None) -> None:
                 exc_info=original,
             )
         elif code in SERVER_ERRORS:
-            log.warning(
+            log.error(
                 "request %s: %s at %s: %s; query: %r", request_id, code, error.path, original, shorten(query)
             )
         else:

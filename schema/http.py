@@ -246,7 +246,7 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
     def timeout_response(self, request: Request) -> Response:
         """504 TIMEOUT: the request's work was cancelled when its time budget ran out."""
         request_id = REQUEST_ID.get()
-        log.warning(
+        log.error(
             "request %s: %s %s timed out after %g s; its work was cancelled",
             request_id or "-",
             request.method,

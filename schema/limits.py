@@ -14,8 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    visit,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError, TypeInfo, TypeInfoVisitor, visit
 from graphql.validation import ASTValidationRule, KnownFragmentNamesRule, ValidationContext, ValidationRule
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import (
@@ -26,7 +39,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from schema.cost import MAX_COST, operation_cost, schema_types
+from schema.cost import MAX_COST, MAX_WALK, operation_cost, schema_types
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
@@ -123,14 +136,65 @@ class TokenLimit(MaxTokensLimiter):
 
 class ValidationBudget(SchemaExtension):
     """graphql-core's own bound: validation that runs out of its work budget (e.g. the
-    overlapping-fields check on a thousand copies of one field) or exceeds its error limit is
-    aborted with a ValidationAbortedError ("Validation aborted."); that is a too-complex query too."""
+    overlapping-fields check on a thousand copies of one field) is aborted with a lone
+    ValidationAbortedError; that is a too-complex query. One that follows a hundred other errors
+    (graphql-core's error limit) ends an invalid document's list: GRAPHQL_VALIDATION_FAILED."""
 
     def on_validate(self) -> Iterator[None]:
         yield
-        for error in self.execution_context.pre_execution_errors or ():
-            if isinstance(error, ValidationAbortedError):
+        errors = self.execution_context.pre_execution_errors or ()
+        aborted = [error for error in errors if isinstance(error, ValidationAbortedError)]
+        if aborted and len(aborted) == len(errors):
+            for error in aborted:
                 _mark(error)
+
+
+def expanded_fields(document: DocumentNode, limit: int) -> int:
+    """How many fields the operations select with every fragment spread expanded, counted with
+    each fragment's size worked out once; counting stops past `limit`."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    sizes: dict[str, int] = {}
+
+    def size(selections: SelectionSetNode | None, seen: frozenset[str]) -> int:
+        total = 0
+        for selection in selections.selections if selections is not None else ():
+            if isinstance(selection, FieldNode):
+                total += 1 + size(selection.selection_set, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                total += size(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in seen or name not in fragments:
+                    continue  # cycles and unknown fragments: graphql-core's own rules report them
+                if name not in sizes:
+                    sizes[name] = size(fragments[name].selection_set, seen | {name})
+                total += sizes[name]
+            if total > limit:
+                break
+        return total
+
+    total = 0
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            total += size(definition.selection_set, frozenset())
+    return total
+
+
+class FragmentFanOut(SchemaExtension):
+    """Refuses, before validation, a document whose fragments spread into more than MAX_WALK
+    fields. Strawberry's depth and alias limiters walk a fragment again at every spread: a few
+    hundred tokens of fragments each spreading the next twice would keep them (and the worker's
+    event loop, which validation runs on) busy for ever. A verdict set here skips validation."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            fields = expanded_fields(document, MAX_WALK)
+            if fields > MAX_WALK:
+                message = f"The document's fragments spread into more than {MAX_WALK:,} fields."
+                context.pre_execution_errors = [GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})]
+        yield
 
 
 class CostLimit(SchemaExtension):
@@ -166,6 +230,7 @@ def _over_budget(cost: int | None, budget: int) -> GraphQLError:
 
 LIMIT_EXTENSIONS: list[type[SchemaExtension]] = [
     TokenLimit,
+    FragmentFanOut,
     DepthLimit,
     AliasLimit,
     ValidationBudget,

@@ -147,6 +147,9 @@ def test_variables_decide_the_cost_of_one_document(client: TestClient) -> None:
     document = levels(3, "$n").replace("{ entity", "query ($n: Int) { entity", 1)
     refused = client.post("/graphql", json={"query": document, "variables": {"n": 100}})
     assert refused.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    # graphql-core takes 100.0 for an Int: so must the cost, or the float is a way round it.
+    as_float = client.post("/graphql", json={"query": document, "variables": {"n": 100.0}})
+    assert as_float.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     answered = client.post("/graphql", json={"query": document, "variables": {"n": 2}})
     assert answered.status_code == 200, answered.text
     assert answered.json()["data"]["entity"]["relationships"]["edges"]
@@ -165,3 +168,22 @@ def test_the_budget_is_a_setting(seeded: Connection) -> None:
         assert small.post("/graphql", json={"query": stats}).status_code == 200
         refused = small.post("/graphql", json={"query": levels(1, 100)}).json()["errors"][0]
         assert refused["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 102, "budget": 50}
+
+
+def fan_out(levels: int) -> str:
+    """A few hundred tokens whose fragments each spread the next twice: 2**levels fields."""
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
+    return f"{{ ...F0 }} {fragments} fragment F{levels} on Query {{ graphStats {{ nodeCount }} }}"
+
+
+def test_fragments_spread_exponentially_are_refused_before_validation(client: TestClient) -> None:
+    # Strawberry's depth and alias limiters would walk 2**40 spreads on the event loop: the
+    # worker would never answer again. Refused at once, by counting each fragment once.
+    response = client.post("/graphql", json={"query": fan_out(40)}, headers={"Accept": GRJ})
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "fragments" in error["message"]
+    small = client.post("/graphql", json={"query": fan_out(3)})
+    assert small.status_code == 200, small.text
+    assert small.json()["data"]["graphStats"]["nodeCount"] > 0

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import parse
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -24,8 +25,9 @@ from coopgraph.settings import load_settings
 from graph.database import Connection
 from graph.store.settings import ConfigError
 from resolvers.cache import VersionedCache
+from resolvers.errors import Busy
 from schema import parse_cache
-from schema.caching import ByteBoundedCache, ParseOnce, ValidateOnce
+from schema.caching import ByteBoundedCache, ParseOnce, ValidateOnce, document_bytes
 from schema.context import Info
 from schema.errors import ErrorCodes
 from schema.http import GraphQLEndpoint
@@ -256,7 +258,7 @@ class Echo:
 
 def test_the_document_caches_hold_at_most_their_bytes() -> None:
     parsed = ByteBoundedCache[Any](max_bytes=512 * 1024)  # entries of up to 16 KiB
-    validated = ByteBoundedCache[Any](max_bytes=512 * 1024)
+    validated = ByteBoundedCache[Any](max_bytes=256 * 1024)  # a verdict is charged its text alone
     echo = strawberry.Schema(
         query=Echo, extensions=[ErrorCodes, lambda: ParseOnce(parsed), lambda: ValidateOnce(validated)]
     )
@@ -264,8 +266,10 @@ def test_the_document_caches_hold_at_most_their_bytes() -> None:
     async def run(query: str) -> Any:
         return await echo.execute(query)
 
-    for i in range(100):  # 100 distinct documents of ~6 KB: more than the caches may hold
-        result = asyncio.run(run(f'{{ echo(text: "{i:06d}{"x" * 6000}") }}'))
+    # 100 distinct documents of ~3 KB, charged ~10 KB each (the text and the literal's two copies):
+    # more than the caches may hold.
+    for i in range(100):
+        result = asyncio.run(run(f'{{ echo(text: "{i:06d}{"x" * 3000}") }}'))
         assert result.errors is None and result.data is not None
     assert 0 < len(parsed) < 100 and parsed.used <= parsed.max_bytes
     assert 0 < len(validated) < 100 and validated.used <= validated.max_bytes
@@ -284,11 +288,18 @@ def test_the_document_caches_hold_at_most_their_bytes() -> None:
     assert [e.message for e in first.errors or ()] == [e.message for e in second.errors or ()]
 
 
-def test_the_service_charges_large_documents_by_size(client: TestClient) -> None:
-    before = parse_cache.used
-    big = '{ search(text: "' + "x" * 500_000 + '") { totalCount } }'
-    client.post("/graphql", json={"query": big})
-    assert parse_cache.used - before >= 500_000 or parse_cache.used >= 500_000
+def test_documents_are_charged_by_the_bytes_they_hold() -> None:
+    # The text, and the token's and the AST's copies of a literal; 4 bytes a character once
+    # one character needs them.
+    narrow = '{ search(text: "' + "x" * 100_000 + '") { totalCount } }'
+    wide = '{ search(text: "' + "\U0001f600" * 100_000 + '") { totalCount } }'
+    assert document_bytes(narrow, parse(narrow)) >= 300_000
+    assert document_bytes(wide, parse(wide)) >= 1_200_000
+
+
+def test_the_service_keeps_its_parse_cache_within_its_bound(client: TestClient) -> None:
+    for i in range(3):
+        client.post("/graphql", json={"query": '{ search(text: "' + str(i) * 600_000 + '") { totalCount } }'})
     assert parse_cache.used <= parse_cache.max_bytes
 
 
@@ -296,3 +307,28 @@ def test_the_service_charges_large_documents_by_size(client: TestClient) -> None
 def _no_stale_cancellations() -> Iterator[None]:
     cancelled.clear()
     yield
+
+
+def test_whole_graph_computations_waiting_are_bounded() -> None:
+    # Each distinct question starts a computation that outlives its request: past the bound a
+    # new one is refused (SERVICE_UNAVAILABLE) instead of queueing work no one may wait for.
+    async def scenario() -> None:
+        cache = VersionedCache(concurrent=1, pending=3)
+        release = asyncio.Event()
+
+        async def compute() -> str:
+            await release.wait()
+            return "ranking"
+
+        async def current() -> str:
+            return "v1"
+
+        waiting = [asyncio.ensure_future(cache.get(("q", i), "v1", compute, current)) for i in range(3)]
+        await asyncio.sleep(0)
+        with pytest.raises(Busy):
+            await cache.get(("q", 3), "v1", compute, current)
+        release.set()
+        assert await asyncio.gather(*waiting) == ["ranking"] * 3
+        assert await cache.get(("q", 3), "v1", compute, current) == "ranking"  # room again
+
+    asyncio.run(scenario())

@@ -110,3 +110,21 @@ def test_each_bad_setting_exits_2_with_one_line_naming_it(
     with ThreadPoolExecutor(max_workers=4) as pool:
         failures = [problem for problem in pool.map(run, cases) if problem is not None]
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"), [(["--port", "70000"], "--port"), (["--workers", "0"], "--workers")]
+)
+def test_bad_command_line_settings_exit_2_naming_them(tmp_path: Path, args: list[str], named: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "coopgraph", "serve", *args],
+        env=clean_env(COOPGRAPH_DATA_DIR=str(tmp_path / "data")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("coopgraph: ") and named in lines[0], lines
+    assert not (tmp_path / "data" / "arcadedb").exists(), "nothing may start"
