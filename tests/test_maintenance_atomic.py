@@ -30,7 +30,7 @@ from graph.constraints import apply_constraints
 from graph.database import Connection, Database
 from graph.ingest.loader import load_seeds
 from graph.ingest.runs import UnfinishedRun, begin, recover, unfinished_run
-from graph.ingest.synth import generate
+from graph.ingest.synth import generate, remove
 from graph.store.embedded import EmbeddedStore
 from graph.version import graph_version
 from tests.conftest import run_db, store_settings
@@ -353,3 +353,31 @@ def test_readyz_reports_an_interrupted_run_and_has_it_recovered(store: Store) ->
             time.sleep(0.1)
     assert run_db(store.conn, unfinished_run) is None
     assert state(store.conn) == before
+
+
+def test_synth_remove_killed_anywhere_is_finished(store: Store) -> None:
+    # Once a removal has claimed the graph it only goes forward: killed anywhere after that,
+    # recovery finishes it; killed before, the network is untouched.
+    rng = random.Random(KILL_SEED + 2)
+
+    def with_synthetic() -> State:
+        run_db(store.conn, lambda db: generate(db, ACTORS, SEEDS[0]))
+        return state(store.conn)
+
+    old = with_synthetic()
+    lines = in_process(store, lambda db, say: remove(db, progress=say))
+    new = state(store.conn)
+    assert new.digest != old.digest
+    claimed = "started"  # logged once the run has claimed the graph
+    plan = [
+        Kill(0, rng.uniform(0, 0.02)),
+        Kill(0, rng.uniform(0.02, 0.2), through_cli=True),
+        Kill(rng.randrange(len(lines)), rng.uniform(0, 0.05)),
+    ]
+    outcomes = []
+    for kill in plan:
+        if state(store.conn) != old:
+            assert with_synthetic() == old
+        outcome, _ = trial(store, ["synth", "--remove"], kill, old, new, claimed)
+        outcomes.append(outcome)
+    assert "new" in outcomes, outcomes
