@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
 
 from graph import networks as reads
 from graph.database import Database
-from graph.dates import FuzzyDate
+from graph.dates import FuzzyDate, SortKey, chronological
 from graph.filters import NetworkFilter, TimeFilter
 from graph.ontology import ACTOR_KINDS
 from graph.records import EntityRecord, RelationshipRecord, SchoolCoverageRow, Subgraph
@@ -162,11 +161,10 @@ async def brokers(
     return Brokers(ranked[:first], size, exact)
 
 
-def _sort_day(entry: TimelineEntry) -> date:
-    """Starts and events sort by their earliest reading, ends by their latest."""
-    if entry.when is None:
-        return date.max
-    return entry.when.last if entry.change == "ENDED" else entry.when.first
+def _order(entry: TimelineEntry) -> SortKey:
+    """Starts and events sort by their earliest possible day, ends by their latest; dates without
+    a year come after every dated entry (by month and day), undated events last."""
+    return chronological(entry.when, "last" if entry.change == "ENDED" else "first")
 
 
 async def timeline(db: Database, key: str) -> list[TimelineEntry]:
@@ -181,7 +179,7 @@ async def timeline(db: Database, key: str) -> list[TimelineEntry]:
         for when, change in ((rel.validity.start, "STARTED"), (rel.validity.end, "ENDED")):
             if when is not None:
                 entries.append(TimelineEntry(when, change, None, rel))
-    entries.sort(key=lambda e: (_sort_day(e), e.change, e.relationship.key))
+    entries.sort(key=lambda e: (_order(e), e.change, e.relationship.key))
     return entries
 
 

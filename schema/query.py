@@ -48,7 +48,9 @@ class EntityFilter:
     participates_in: str | None = strawberry.field(default=None, description="Key of a project.")
     member_of: str | None = strawberry.field(default=None, description="Key of a council or network.")
     valid_at: date | None = strawberry.field(
-        default=None, description="Only what holds at this date (undated things always do)."
+        default=None,
+        description="Only what may hold at this date, its dates read as widely as they allow "
+        "(undated things always do, and so do things dated without a year).",
     )
     synthetic: bool | None = strawberry.field(
         default=None, description="Only synthetic (true) or curated (false)."
@@ -385,7 +387,11 @@ class Query:
         )
         return BrokerRanking.from_record(ranking)
 
-    @strawberry.field(description="Events and dated relationships of an entity, oldest first.")
+    @strawberry.field(
+        description="Events and dated relationships of an entity, oldest first: events and starts by "
+        "their earliest possible day, ends by their latest; dates without a year (MONTH_DAY) after "
+        "every dated entry, by month and day; undated events last."
+    )
     async def timeline(self, info: Info, key: str) -> list[TimelineItem]:
         return [TimelineItem.from_record(e, key) for e in await networks.timeline(info.context.db, key)]
 

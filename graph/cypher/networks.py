@@ -77,7 +77,8 @@ TIMELINE: Final = (
     f"RETURN e, {rel_map('r')} AS rel "
     "UNION "
     "MATCH (x)-[r]-(m:Entity) WHERE NOT type(r) IN " + NOT_CONNECTING + " "
-    "AND (r.start_date IS NOT NULL OR r.end_date IS NOT NULL) "
+    # Stated dates, with or without a year (start_date/end_date exist only with one).
+    "AND (r.start IS NOT NULL OR r.end IS NOT NULL) "
     f"RETURN null AS e, {rel_map('r')} AS rel "
     "} "
     "RETURN CASE WHEN e IS NULL THEN null ELSE properties(e) END AS event, rel"

@@ -152,7 +152,10 @@ class _Entry:
             return
         out[name] = parsed.text
         out[f"{name}_precision"] = parsed.precision
-        out[f"{name}_date"] = parsed.first if bound == "first" else parsed.last
+        # The widest reading, for filters; a date without a year bounds nothing (graph/dates.py).
+        day = parsed.first if bound == "first" else parsed.last
+        if day is not None:
+            out[f"{name}_date"] = day
 
 
 def _where(path: Path, section: str, index: int, data: Any) -> str:

@@ -25,12 +25,38 @@ def parse_global_id(value: str) -> tuple[str, str] | None:
     return (type_name, key) if key else None
 
 
-@strawberry.type(description="A date as precise as its source: a year, a quarter, a month or a day.")
+@strawberry.type(
+    description=(
+        "A date as precisely as its source gives it: a year, a quarter, a month, an ISO week, a day, "
+        "one unknown day between two stated days, or a day and month without the year. `earliest` and "
+        "`latest` bound the days it can mean, and filters (asOf, between) read it that widely; "
+        "`year`, `month` and `day` are the parts every one of those days shares."
+    )
+)
 class FuzzyDate:
-    text: str = strawberry.field(description="As the source states it, e.g. 2016-Q4 or 2022-12-01.")
+    text: str = strawberry.field(
+        description="As the source states it: 2017, 2016-Q4, 2020-12, 2019-W44, 2022-12-01, "
+        "2019-10-28/2019-11-03 (one day in that span) or --12-05 (5 December, year unknown)."
+    )
     precision: DatePrecision
-    earliest: date = strawberry.field(description="First day the stated date can mean.")
-    latest: date = strawberry.field(description="Last day the stated date can mean.")
+    earliest: date | None = strawberry.field(
+        description="First day the stated date can mean; null when the year is unknown (MONTH_DAY): "
+        "such a date bounds no period, and filters treat it as undated."
+    )
+    latest: date | None = strawberry.field(
+        description="Last day the stated date can mean; null when the year is unknown (MONTH_DAY)."
+    )
+    year: int | None = strawberry.field(
+        description="The year of every day it can mean; null when unknown, or when those days "
+        "fall in two years (an ISO week or a span at the turn of a year)."
+    )
+    month: int | None = strawberry.field(
+        description="The month (1 to 12) of every day it can mean; null when unknown or when they "
+        "fall in different months."
+    )
+    day: int | None = strawberry.field(
+        description="The day of the month, when the date is one day (DAY, or MONTH_DAY without the year)."
+    )
 
     @classmethod
     def from_record(cls, record: FuzzyDateRecord | None) -> FuzzyDate | None:
@@ -41,6 +67,9 @@ class FuzzyDate:
             precision=DatePrecision(record.precision),
             earliest=record.first,
             latest=record.last,
+            year=record.year,
+            month=record.month,
+            day=record.day,
         )
 
 
@@ -60,7 +89,11 @@ class Identifier:
     value: str
 
 
-@strawberry.input(description="A closed period; things overlapping it match.")
+@strawberry.input(
+    description="A closed period; things that may overlap it match, their dates read as widely as they "
+    "allow (a relationship from 2017 to 2019 matches 2019-06-01 to 2019-12-31). Undated things, and "
+    "things dated without a year, always match."
+)
 class DateRange:
     start: date | None = None
     end: date | None = None

@@ -3,7 +3,7 @@ the query-only ones (how partners connect, sort keys) are defined here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, cast
 
@@ -13,9 +13,19 @@ from graph.dates import PRECISIONS
 from graph.ontology import COUNTRIES, KIND_LABELS, RELATION_TYPES
 
 
-def _vocabulary(name: str, values: Iterable[str], description: str) -> type[Enum]:
-    """A GraphQL enum whose values are a closed vocabulary of graph/, member names upper-cased."""
-    generated = cast("type[Enum]", Enum(name, [(value.upper(), value) for value in values]))
+def _vocabulary(
+    name: str, values: Iterable[str], description: str, meanings: Mapping[str, str] | None = None
+) -> type[Enum]:
+    """A GraphQL enum whose values are a closed vocabulary of graph/, member names upper-cased;
+    `meanings` describes each value."""
+    members = [
+        (
+            value.upper(),
+            value if meanings is None else strawberry.enum_value(value, description=meanings[value]),
+        )
+        for value in values
+    ]
+    generated = cast("type[Enum]", Enum(name, members))
     return strawberry.enum(generated, description=description)
 
 
@@ -30,7 +40,9 @@ else:
     Kind = _vocabulary("Kind", KIND_LABELS, "What kind of thing an entity is.")
     RelationKind = _vocabulary("RelationKind", RELATION_TYPES, "What kind of relationship an edge states.")
     Country = _vocabulary("Country", COUNTRIES, "Countries (ISO 3166 codes; EU for European-level things).")
-    DatePrecision = _vocabulary("DatePrecision", PRECISIONS, "How precisely a source dates something.")
+    DatePrecision = _vocabulary(
+        "DatePrecision", PRECISIONS, "How precisely a source dates something, and how to read it.", PRECISIONS
+    )
 
 
 @strawberry.enum(description="How two actors are connected.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from graph.dates import chronological
 from graph.records import CommonPartner as CommonPartnerRecord
 from graph.records import EntityRecord, PathRecord, RelationshipRecord
 from graph.records import Link as LinkRecord
@@ -155,7 +156,7 @@ class Link:
 
 def _since(links: list[Link]) -> FuzzyDate | None:
     starts = [start for link in links for r in link.records if (start := r.validity.start) is not None]
-    return FuzzyDate.from_record(min(starts, key=lambda d: d.first)) if starts else None
+    return FuzzyDate.from_record(min(starts, key=chronological)) if starts else None
 
 
 @strawberry.type(description="A partner and everything that connects it to the actor asked about.")
@@ -164,7 +165,10 @@ class PartnerEdge:
     node: Entity
     links: list[Link]
 
-    @strawberry.field(description="The earliest stated start among the connecting relationships.")
+    @strawberry.field(
+        description="The earliest stated start among the connecting relationships (by earliest "
+        "possible day; a start without a year only when none has one)."
+    )
     def since(self) -> FuzzyDate | None:
         return _since(self.links)
 
