@@ -74,12 +74,19 @@ RELATION_TYPES: Final[dict[str, str]] = {
     "sets_target": "SETS_TARGET",
     "refers_to": "REFERS_TO",
     "distinct_from": "DISTINCT_FROM",
+    "contact_for": "CONTACT_FOR",
+    "issues": "ISSUES",
 }
 
 # Which relation needs which extra field.
 RELATION_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    "holds_position": ("title",),
     "distinct_from": ("note",),
+}
+# Which relation needs at least one of these fields: a position is stated by its title or, where
+# a source gives none, by the role it describes ("leads the unit"); a contact by what for.
+RELATION_REQUIRED_ONE_OF: Final[dict[str, tuple[str, ...]]] = {
+    "holds_position": ("title", "role"),
+    "contact_for": ("role",),
 }
 
 # In the order the API lists them.
@@ -96,6 +103,8 @@ KIND_FIELDS: Final[dict[str, dict[str, tuple[type, ...]]]] = {
         "currency": (str,),
         "start": (str,),
         "end": (str,),
+        # a count a source states, not a goal: how many institutions take part
+        "participating_institutions": (int,),
     },
     "event": {"start": (str,), "end": (str,), "venue": (str,), "planned": (bool,)},
     "agreement": {"signed": (str,)},

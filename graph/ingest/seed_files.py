@@ -25,6 +25,7 @@ from graph.ontology import (
     LANGUAGES,
     NUMBER,
     RELATION_REQUIRED,
+    RELATION_REQUIRED_ONE_OF,
     RELATION_TYPES,
     REQUIRED_SUBTYPES,
 )
@@ -214,6 +215,8 @@ def _entity_row(entry: _Entry, data: Row, source_id: str) -> Row | None:
     aliases = data.get("aliases", [])
     if not all(isinstance(a, str) and a for a in aliases):
         entry.fail("aliases", "must be a list of non-empty strings")
+    elif data["name"] in aliases or len(set(aliases)) < len(aliases):
+        entry.fail("aliases", "other names only: no repeat of the name or of another alias")
     identifiers = data.get("identifiers", {})
     if not all(isinstance(v, str) for v in identifiers.values()):
         entry.fail("identifiers", "values must be strings")
@@ -260,6 +263,9 @@ def _relation_row(entry: _Entry, data: Row, source_id: str) -> Row | None:
     for name in RELATION_REQUIRED.get(kind, ()):
         if name not in data:
             entry.fail(name, f"required for relation {kind!r}")
+    one_of = RELATION_REQUIRED_ONE_OF.get(kind, ())
+    if one_of and not any(name in data for name in one_of):
+        entry.fail(one_of[0], f"relation {kind!r} needs one of: {', '.join(one_of)}")
     if data.get("inferred") and not data.get("inferred_reason"):
         entry.fail("inferred_reason", "required when inferred = true")
     if data["from"] == data["to"]:
@@ -378,7 +384,9 @@ def read_seed_graph(paths: Iterable[Path] | None = None) -> SeedGraph:
             )
     for row in graph.entities.values():
         codes = [identifier.partition(":")[2] for identifier in row["identifiers"]]
-        names = [row["name"], row["name_en"], *row["aliases"], *codes]
+        # A venue is a name the documents give too (a building's), so search finds the event by it.
+        venue = [row["venue"]] if row.get("venue") else []
+        names = [row["name"], row["name_en"], *row["aliases"], *codes, *venue]
         row["search_names"] = list(dict.fromkeys(fold(n) for n in names))
         row["search_key"] = " | ".join(row["search_names"])
     if problems:
