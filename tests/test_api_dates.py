@@ -289,3 +289,26 @@ def test_a_year_unknown_start_with_a_dated_end_is_no_contradiction(tmp_path: Pat
     [rel] = read_seed_graph([seed]).relations.values()
     assert "start_date" not in rel["props"]
     assert rel["props"]["end_date"] == date(2018, 12, 31)
+
+
+def test_the_curated_graph_keeps_the_documents_precision(client: TestClient) -> None:
+    # "Last week" in a post of Thursday 7 November 2019: one unknown day of ISO week 2019-W44.
+    careeria = gql(client, TIMELINE, key="fi-careeria")["timeline"]
+    [tempaa] = [i for i in careeria if i["change"] == "EVENT"]
+    assert tempaa["event"] == {"key": "fi-tempaa-muut-mukaan-2019"}
+    assert tempaa["date"] == fuzzy("2019-W44", "WEEK", "2019-10-28", "2019-11-03", 2019, None, None)
+    # "20-23 October", no year: shown as such, after everything dated.
+    project = gql(client, TIMELINE, key="ee-voru-education-network-project")["timeline"]
+    assert project[-1]["event"] == {"key": "ee-voru-education-network-seminars-october"}
+    assert project[-1]["date"] == fuzzy("--10-20", "MONTH_DAY", None, None, None, 10, 20)
+
+    def events(day: str) -> set[str]:
+        edges = gql(client, LIST, validAt=day)["entities"]["edges"]
+        return {e["node"]["key"] for e in edges}
+
+    # The week's Sunday may be the day; the Monday after may not. The seminars match any day.
+    assert {"fi-tempaa-muut-mukaan-2019", "ee-voru-education-network-seminars-october"} <= events(
+        "2019-11-03"
+    )
+    assert "fi-tempaa-muut-mukaan-2019" not in events("2019-11-04")
+    assert "ee-voru-education-network-seminars-october" in events("1999-01-01")
