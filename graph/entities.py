@@ -20,13 +20,13 @@ async def entities_by_keys(db: Database, keys: Sequence[str]) -> dict[str, Entit
 
 async def sources_by_keys(db: Database, keys: Sequence[str]) -> dict[str, SourceRecord]:
     rows = await db.read(cypher.SOURCES_BY_KEYS, {"keys": list(keys)})
-    records = (SourceRecord.from_props(row["s"], row["publisher"]) for row in rows)
+    records = (SourceRecord.from_row(row) for row in rows)
     return {record.key: record for record in records}
 
 
 async def all_sources(db: Database) -> list[SourceRecord]:
     rows = await db.read(cypher.ALL_SOURCES)
-    return [SourceRecord.from_props(row["s"], row["publisher"]) for row in rows]
+    return [SourceRecord.from_row(row) for row in rows]
 
 
 async def list_entities(

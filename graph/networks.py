@@ -3,12 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.cypher import networks as cypher
 from graph.database import Database
 from graph.filters import NetworkFilter, TimeFilter
 from graph.records import EntityRecord, RelationshipRecord, SchoolCoverageRow, Subgraph
+
+
+class Group(NamedTuple):
+    """A project, council or event and its members, for co-participation. `guessed`: members
+    that take part only through inferred things; `inferred`: the group itself is."""
+
+    key: str
+    members: list[str]
+    guessed: list[str]
+    inferred: bool
+
+
+class Adjacent(NamedTuple):
+    """A node of the network measured for brokers: its out-neighbours, whether it is inferred,
+    and which out-neighbours it reaches by an inferred relationship."""
+
+    key: str
+    kind: str
+    out: list[str]
+    inferred: bool
+    inferred_out: list[str]
+
+
+class TimelineRow(NamedTuple):
+    event: EntityRecord | None
+    relationship: RelationshipRecord
+    # The entity, the relationship or its other end (the event) is inferred.
+    inferred: bool
+
+
+class TargetRow(NamedTuple):
+    target: EntityRecord
+    project: str
+    # Every way the target applies to the scope rests on something inferred.
+    inferred: bool
+
 
 # Nodes of a network with their elementIds: used within one request only, to tell cheaply
 # which relationships join two of them (elementIds are never exposed, DESIGN-NOTES §2.9).
@@ -21,10 +57,17 @@ def _members(rows: list[dict[str, Any]]) -> Members:
 
 
 async def neighbourhood(
-    db: Database, center: str, depth: int, where: NetworkFilter, when: TimeFilter, max_nodes: int
+    db: Database,
+    center: str,
+    depth: int,
+    where: NetworkFilter,
+    when: TimeFilter,
+    max_nodes: int,
+    include_inferred: bool = True,
 ) -> tuple[Members, bool]:
-    """Breadth-first, one statement per level, never more than max_nodes nodes."""
-    members = _members(await db.read(cypher.CENTER, {"key": center}))
+    """Breadth-first, one statement per level, never more than max_nodes nodes; without
+    `include_inferred`, inferred nodes and relationships are not expanded."""
+    members = _members(await db.read(cypher.CENTER, {"key": center, "includeInferred": include_inferred}))
     if not members:
         return [], False
     seen = {center}
@@ -42,9 +85,10 @@ async def neighbourhood(
             "countries": where.countries,
             # one more than the budget tells whether anything was cut off
             "limit": budget + 1,
+            "includeInferred": include_inferred,
             **when.params(),
         }
-        found = _members(await db.read(cypher.NEIGHBOURS, params))
+        found = _members(await db.read(cypher.NEIGHBOURS[not include_inferred], params))
         if len(found) > budget:
             truncated = True
             found = found[:budget]
@@ -55,13 +99,14 @@ async def neighbourhood(
 
 
 async def filtered_nodes(
-    db: Database, where: NetworkFilter, when: TimeFilter, max_nodes: int
+    db: Database, where: NetworkFilter, when: TimeFilter, max_nodes: int, include_inferred: bool = True
 ) -> tuple[Members, bool]:
     params = {
         "kinds": where.kinds,
         "countries": where.countries,
         "project": where.project,
         "limit": max_nodes + 1,
+        "includeInferred": include_inferred,
         **when.params(),
     }
     members = _members(await db.read(cypher.FILTERED_NODES, params))
@@ -69,16 +114,19 @@ async def filtered_nodes(
 
 
 # The columns of cypher.EDGES_AMONG after [id, from, to, type].
-_PROPS = ("kind", "role", "start", "end", "sources")
+_PROPS = ("kind", "role", "start", "end", "sources", "inferred")
 
 
-async def subgraph(db: Database, members: Members, when: TimeFilter, truncated: bool) -> Subgraph:
+async def subgraph(
+    db: Database, members: Members, when: TimeFilter, truncated: bool, include_inferred: bool = True
+) -> Subgraph:
     params = {
         "keys": [record.key for record, _ in members],
         "eids": {eid: True for _, eid in members},
+        "includeInferred": include_inferred,
         **when.params(),
     }
-    [edges] = await db.read(cypher.EDGES_AMONG, params)
+    [edges] = await db.read(cypher.EDGES_AMONG[not include_inferred], params)
     relationships = [
         RelationshipRecord.from_props(
             {"id": key} | dict(zip(_PROPS, rest, strict=True)), str(type_), source, target
@@ -96,46 +144,76 @@ async def co_participation_groups(
     kinds: list[str] | None,
     when: TimeFilter,
     max_group: int,
-) -> list[tuple[str, list[str]]]:
+    include_inferred: bool = True,
+) -> list[Group]:
     params = {
         "via": list(via),
         "countries": countries,
         "kinds": kinds,
         "max_group": max_group,
+        "includeInferred": include_inferred,
         **when.params(),
     }
-    [row] = await db.read(cypher.CO_PARTICIPATION_GROUPS, params)
-    return [(str(group), list(members)) for group, members in row["groups"]]
+    [row] = await db.read(cypher.CO_PARTICIPATION_GROUPS[not include_inferred], params)
+    return [
+        Group(str(group), list(members), list(guessed), bool(inferred))
+        for group, members, guessed, inferred in row["groups"]
+    ]
 
 
 async def adjacency(
-    db: Database, countries: list[str] | None, synthetic: bool | None, when: TimeFilter
-) -> list[tuple[str, str, list[str]]]:
-    params = {"countries": countries, "synthetic": synthetic, **when.params()}
-    rows = await db.read(cypher.ADJACENCY, params)
-    return [(row["key"], row["kind"], list(row["out"])) for row in rows]
-
-
-async def timeline_rows(db: Database, key: str) -> list[tuple[EntityRecord | None, RelationshipRecord]]:
-    rows = await db.read(cypher.TIMELINE, {"key": key})
+    db: Database,
+    countries: list[str] | None,
+    synthetic: bool | None,
+    when: TimeFilter,
+    include_inferred: bool = True,
+) -> list[Adjacent]:
+    params = {
+        "countries": countries,
+        "synthetic": synthetic,
+        "includeInferred": include_inferred,
+        **when.params(),
+    }
+    rows = await db.read(cypher.ADJACENCY[not include_inferred], params)
     return [
-        (
+        Adjacent(row["key"], row["kind"], list(row["out"]), bool(row["inferred"]), list(row["inferred_out"]))
+        for row in rows
+    ]
+
+
+async def timeline_rows(db: Database, key: str, include_inferred: bool = True) -> list[TimelineRow]:
+    rows = await db.read(cypher.TIMELINE, {"key": key, "includeInferred": include_inferred})
+    return [
+        TimelineRow(
             EntityRecord.from_props(row["event"]) if row["event"] else None,
             RelationshipRecord.from_row(row["rel"]),
+            bool(row["inferred"]),
         )
         for row in rows
     ]
 
 
 async def coverage(
-    db: Database, key: str, when: TimeFilter
-) -> tuple[list[SchoolCoverageRow], list[tuple[EntityRecord, str]]]:
-    schools = await db.read(cypher.COVERAGE_SCHOOLS, {"key": key, **when.params()})
-    targets = await db.read(cypher.COVERAGE_TARGETS, {"key": key})
+    db: Database, key: str, when: TimeFilter, include_inferred: bool = True
+) -> tuple[list[SchoolCoverageRow], list[TargetRow]]:
+    strict = not include_inferred
+    params = {"key": key, "includeInferred": include_inferred}
+    schools = await db.read(cypher.COVERAGE_SCHOOLS[strict], params | when.params())
+    targets = await db.read(cypher.COVERAGE_TARGETS[strict], params)
     return (
         [
-            SchoolCoverageRow(r["school"], r["name"], r["students"], float(r["fte"]), int(r["counsellors"]))
+            SchoolCoverageRow(
+                r["school"],
+                r["name"],
+                r["students"],
+                float(r["fte"]),
+                int(r["counsellors"]),
+                bool(r["inferred"]),
+            )
             for r in schools
         ],
-        [(EntityRecord.from_props(r["target"]), str(r["project"])) for r in targets],
+        [
+            TargetRow(EntityRecord.from_props(r["target"]), str(r["project"]), bool(r["inferred"]))
+            for r in targets
+        ],
     )

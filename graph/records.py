@@ -145,9 +145,18 @@ class SourceRecord:
     summary: str | None
     published: FuzzyDate | None
     publisher: str | None = None
+    # The document does not show its publisher: the link or the publisher itself is inferred.
+    publisher_inferred: bool = False
+    publisher_inferred_reason: str | None = None
 
     @classmethod
-    def from_props(cls, p: Mapping[str, Any], publisher: str | None) -> SourceRecord:
+    def from_props(
+        cls,
+        p: Mapping[str, Any],
+        publisher: str | None,
+        publisher_inferred: bool = False,
+        publisher_inferred_reason: str | None = None,
+    ) -> SourceRecord:
         return cls(
             key=str(p["id"]),
             file=str(p.get("file") or ""),
@@ -157,6 +166,18 @@ class SourceRecord:
             summary=_text(p.get("summary")),
             published=fuzzy_date(p.get("published")),
             publisher=publisher,
+            publisher_inferred=publisher_inferred,
+            publisher_inferred_reason=publisher_inferred_reason,
+        )
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> SourceRecord:
+        """From the columns of graph.cypher.fragments.source_publisher beside the source's properties `s`."""
+        return cls.from_props(
+            row["s"],
+            _text(row["publisher"]),
+            bool(row["publisher_inferred"]),
+            _text(row["publisher_inferred_reason"]),
         )
 
 
@@ -233,6 +254,8 @@ class Link(NamedTuple):
     via: str
     through: str | None
     relationships: list[RelationshipRecord]
+    # Either actor, the entity through which they are linked, or a relationship is inferred.
+    inferred: bool = False
 
 
 class Partner(NamedTuple):
@@ -265,6 +288,8 @@ class SchoolCoverageRow:
     students: int | None
     counsellor_fte: float
     counsellors: int
+    # In scope only through inferred places or locations, or a counsellor or post counted is inferred.
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

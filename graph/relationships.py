@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
 from graph.cypher import relationships as cypher
 from graph.database import Database
+from graph.entities import entities_by_keys
 from graph.filters import RelationshipWindow, TimeFilter
 from graph.ontology import RELATION_TYPES
 from graph.records import (
@@ -42,6 +44,7 @@ def _links(raw: list[dict[str, Any]]) -> list[Link]:
             link["via"],
             link["through"],
             [RelationshipRecord.from_row(r) for r in rels] if (rels := link["rels"]) else [],
+            bool(link["inferred"]),
         )
         for link in raw
     ]
@@ -63,9 +66,7 @@ def _page(items: list[dict[str, Any]], levels: list[RelationshipWindow], i: int)
             RelationshipOf(
                 RelationshipRecord.from_row(item["rel"]),
                 entity(item["other"]),
-                [SourceRecord.from_props(s["s"], s["publisher"]) for s in item["sources"]]
-                if window.sources
-                else None,
+                [SourceRecord.from_row(s) for s in item["sources"]] if window.sources else None,
                 _page(item["below"], levels, i + 1) if deeper else None,
             )
             for item in items[: window.limit]
@@ -123,6 +124,7 @@ async def partners(
     limit: int,
     *,
     with_relationships: bool = True,
+    include_inferred: bool = True,
 ) -> tuple[int, list[Partner]]:
     params = {
         "key": key,
@@ -131,9 +133,10 @@ async def partners(
         "types": _partner_types(kinds),
         "skip": skip,
         "limit": limit,
+        "includeInferred": include_inferred,
         **when.params(),
     }
-    rows = await db.read(cypher.PARTNERS[when.timed, with_relationships], params)
+    rows = await db.read(cypher.PARTNERS[when.timed, with_relationships, not include_inferred], params)
     if not rows:
         return 0, []
     links = {item["key"]: item["links"] for item in rows[0]["described"]}
@@ -151,6 +154,7 @@ async def common_partners(
     limit: int,
     *,
     with_relationships: bool = True,
+    include_inferred: bool = True,
 ) -> list[CommonPartner]:
     params = {
         "keys": list(keys),
@@ -158,9 +162,11 @@ async def common_partners(
         "via": list(via) if via else None,
         "types": _partner_types(kinds),
         "limit": limit,
+        "includeInferred": include_inferred,
         **when.params(),
     }
-    rows = await db.read(cypher.COMMON_PARTNERS[when.timed, with_relationships], params)
+    statement = cypher.COMMON_PARTNERS[when.timed, with_relationships, not include_inferred]
+    rows = await db.read(statement, params)
     rows.sort(key=lambda row: int(row["position"]))
     return [
         CommonPartner(
@@ -171,17 +177,28 @@ async def common_partners(
     ]
 
 
+def _path_types(kinds: Sequence[str] | None) -> list[str]:
+    # DISTINCT_FROM says two things are unrelated: never a step of a path.
+    if not kinds:
+        return sorted(t for t in RELATION_TYPES.values() if t != "DISTINCT_FROM")
+    return sorted({RELATION_TYPES[k] for k in kinds if k != "distinct_from"}) or ["COOPERATES_WITH"]
+
+
 async def paths(
-    db: Database, from_key: str, to_key: str, max_length: int, kinds: Sequence[str] | None, limit: int
+    db: Database,
+    from_key: str,
+    to_key: str,
+    max_length: int,
+    kinds: Sequence[str] | None,
+    limit: int,
+    include_inferred: bool = True,
 ) -> list[PathRecord]:
+    if not include_inferred:
+        return await _stated_paths(db, from_key, to_key, max_length, _path_types(kinds), limit)
     every = limit > 1
     if kinds:
         # Types come from the ontology's closed table, never from the request's text.
-        # DISTINCT_FROM says two things are unrelated: never a step of a path.
-        types = (
-            "|".join(sorted({RELATION_TYPES[k] for k in kinds if k != "distinct_from"})) or "COOPERATES_WITH"
-        )
-        statement = cypher.paths_statement(max_length, types, every=every)
+        statement = cypher.paths_statement(max_length, "|".join(_path_types(kinds)), every=every)
     else:
         statement = (cypher.PATHS if every else cypher.SHORTEST_PATH)[max_length]
     rows = await db.read(statement, {"from_key": from_key, "to_key": to_key, "limit": limit})
@@ -192,3 +209,87 @@ async def paths(
         )
         for row in rows
     ]
+
+
+class _Side:
+    """One end of a breadth-first search: each node seen, with the nodes one level nearer the
+    end that it is reached from, and its distance from the end."""
+
+    def __init__(self, start: str) -> None:
+        self.parents: dict[str, list[str]] = {start: []}
+        self.depth: dict[str, int] = {start: 0}
+        self.frontier = [start]
+        self.level = 0
+
+    async def step(self, db: Database, types: list[str]) -> list[str]:
+        params = {
+            "keys": self.frontier,
+            "seen": dict.fromkeys(self.parents, True),
+            "types": types,
+            "includeInferred": False,
+        }
+        rows = await db.read(cypher.STATED_STEP, params)
+        self.level += 1
+        self.frontier = [str(row["key"]) for row in rows]
+        for row in rows:
+            self.parents[str(row["key"])] = [str(k) for k in row["parents"]]
+            self.depth[str(row["key"])] = self.level
+        return self.frontier
+
+    def chains(self, node: str, limit: int) -> list[list[str]]:
+        """Up to `limit` shortest chains from `node` back to the end, `node` first."""
+        if not self.parents[node]:
+            return [[node]]
+        found: list[list[str]] = []
+        for parent in sorted(self.parents[node]):
+            for chain in self.chains(parent, limit - len(found)):
+                found.append([node, *chain])
+                if len(found) >= limit:
+                    return found
+        return found
+
+
+async def _stated_paths(
+    db: Database, from_key: str, to_key: str, max_length: int, types: list[str], limit: int
+) -> list[PathRecord]:
+    """Shortest paths of stated nodes and relationships alone, breadth-first from both ends (the
+    smaller frontier first), one statement per level; then the relationships of each hop."""
+    ahead, back = _Side(from_key), _Side(to_key)
+    meeting: list[str] = []
+    while ahead.level + back.level < max_length and ahead.frontier and back.frontier:
+        near, far = (ahead, back) if len(ahead.frontier) <= len(back.frontier) else (back, ahead)
+        reached = await near.step(db, types)
+        met = [key for key in reached if key in far.depth]
+        if met:
+            shortest = min(near.depth[k] + far.depth[k] for k in met)
+            meeting = sorted(k for k in met if near.depth[k] + far.depth[k] == shortest)
+            break
+    if not meeting:
+        return []
+    sequences: list[list[str]] = []
+    for node in meeting:
+        for head in ahead.chains(node, limit):
+            for tail in back.chains(node, limit):
+                sequences.append([*reversed(head), *tail[1:]])
+    return await _with_hops(db, sorted(sequences)[:limit], types, limit)
+
+
+async def _with_hops(
+    db: Database, sequences: list[list[str]], types: list[str], limit: int
+) -> list[PathRecord]:
+    """The paths through these node sequences, one per combination of parallel relationships."""
+    pairs = sorted({(a, b) for seq in sequences for a, b in itertools.pairwise(seq)})
+    params = {"pairs": [list(pair) for pair in pairs], "types": types, "includeInferred": False}
+    hops = {
+        (str(row["a"]), str(row["b"])): [RelationshipRecord.from_row(r) for r in row["rels"]]
+        for row in await db.read(cypher.STATED_HOPS, params)
+    }
+    nodes = await entities_by_keys(db, sorted({key for seq in sequences for key in seq}))
+    found: list[PathRecord] = []
+    for seq in sequences:
+        steps = [hops.get((a, b), []) for a, b in itertools.pairwise(seq)]
+        for rels in itertools.product(*steps):
+            found.append(PathRecord([nodes[key] for key in seq], list(rels)))
+            if len(found) >= limit:
+                return found
+    return found

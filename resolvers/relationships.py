@@ -28,11 +28,21 @@ async def partners(
     after: str | None,
     *,
     with_relationships: bool = True,
+    include_inferred: bool = True,
 ) -> Page[Partner]:
     skip, limit = window(first, after)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
     total, page = await reads.partners(
-        db, key, via, kinds, when, max_group, skip, limit, with_relationships=with_relationships
+        db,
+        key,
+        via,
+        kinds,
+        when,
+        max_group,
+        skip,
+        limit,
+        with_relationships=with_relationships,
+        include_inferred=include_inferred,
     )
     if total == 0:
         await require(db, {key: "key"})
@@ -53,12 +63,21 @@ async def common_partners(
     first: int,
     *,
     with_relationships: bool = True,
+    include_inferred: bool = True,
 ) -> list[CommonPartner]:
     unique = distinct_keys(keys, "keys")
     limit = bounded(first, "first", 1, 100)
     bounded(max_group, "maxGroupSize", 2, MAX_GROUP)
     found = await reads.common_partners(
-        db, unique, via, kinds, when, max_group, limit, with_relationships=with_relationships
+        db,
+        unique,
+        via,
+        kinds,
+        when,
+        max_group,
+        limit,
+        with_relationships=with_relationships,
+        include_inferred=include_inferred,
     )
     if not found:
         await require(db, dict.fromkeys(unique, "keys"))
@@ -72,6 +91,7 @@ async def paths(
     max_length: int,
     kinds: list[str] | None,
     first: int,
+    include_inferred: bool = True,
 ) -> list[PathRecord]:
     bounded(max_length, "maxLength", 1, MAX_PATH_LENGTH)
     bounded(first, "first", 1, MAX_PATHS)
@@ -79,7 +99,7 @@ async def paths(
         raise BadInput("`kinds` must name a relationship a path can follow", argument="kinds")
     if from_key == to_key:
         raise BadInput("`from` and `to` must be different entities", argument="to")
-    found = await reads.paths(db, from_key, to_key, max_length, kinds, first)
+    found = await reads.paths(db, from_key, to_key, max_length, kinds, first, include_inferred)
     if not found:
         await require(db, {from_key: "from", to_key: "to"})
     return found

@@ -41,6 +41,19 @@ PartnerGroupBound = Annotated[
 ]
 
 
+# Every computed answer (partners, paths, networks, co-participation, brokers, timelines,
+# coverage) can leave out what the curators inferred: not hidden afterwards, but left out of
+# the computation, so that the answer rests on what the documents state alone.
+IncludeInferred = Annotated[
+    bool,
+    strawberry.argument(
+        description="false: leave inferred entities and relationships out of the computation, so "
+        "that the answer rests on what the sources state alone. Default true: everything, and "
+        "`inferred` on the answer says what rests on inference."
+    ),
+]
+
+
 @strawberry.input(description="Filters for entity listings; all given filters must hold.")
 class EntityFilter:
     kinds: list[Kind] | None = None
@@ -236,6 +249,7 @@ class Query:
         max_group_size: PartnerGroupBound = PARTNER_GROUP_DEFAULT,
         first: int | None = None,
         after: str | None = None,
+        include_inferred: IncludeInferred = True,
     ) -> PartnerConnection:
         when = time_filter(as_of, *_range(between))
         page = await relationships.partners(
@@ -248,6 +262,7 @@ class Query:
             first,
             after,
             with_relationships=_wants_relationships(info),
+            include_inferred=include_inferred,
         )
         info.context.loaders.remember([p.entity for p in page.items])
         return PartnerConnection(
@@ -269,6 +284,7 @@ class Query:
         between: DateRange | None = None,
         max_group_size: PartnerGroupBound = PARTNER_GROUP_DEFAULT,
         first: int = 20,
+        include_inferred: IncludeInferred = True,
     ) -> list[CommonPartner]:
         when = time_filter(as_of, *_range(between))
         found = await relationships.common_partners(
@@ -280,6 +296,7 @@ class Query:
             max_group_size,
             first,
             with_relationships=_wants_relationships(info),
+            include_inferred=include_inferred,
         )
         return [CommonPartner.from_record(c) for c in found]
 
@@ -295,6 +312,7 @@ class Query:
         max_length: int = 4,
         kinds: list[RelationKind] | None = None,
         first: int = 1,
+        include_inferred: IncludeInferred = True,
     ) -> list[Path]:
         found = await relationships.paths(
             info.context.db,
@@ -303,6 +321,7 @@ class Query:
             max_length,
             values(kinds),
             first,
+            include_inferred,
         )
         return [Path.from_record(p) for p in found]
 
@@ -316,6 +335,7 @@ class Query:
         as_of: date | None = None,
         between: DateRange | None = None,
         max_nodes: int = 200,
+        include_inferred: IncludeInferred = True,
     ) -> Network:
         f = filter or NetworkFilter()
         subgraph = await networks.network(
@@ -327,6 +347,7 @@ class Query:
             project=f.project,
             when=time_filter(as_of, *_range(between)),
             max_nodes=max_nodes,
+            include_inferred=include_inferred,
         )
         return Network.from_record(subgraph)
 
@@ -348,6 +369,7 @@ class Query:
             ),
         ] = 50,
         first: int = 50,
+        include_inferred: IncludeInferred = True,
     ) -> list[CoParticipationPair]:
         shared = values(via) or ["project", "council"]
         rows = await networks.co_participation(
@@ -360,9 +382,13 @@ class Query:
             min_shared,
             max_group_size,
             first,
+            include_inferred,
         )
         return [
-            CoParticipationPair(weight=r.weight, a_key=r.a, b_key=r.b, shared_keys=r.shared) for r in rows
+            CoParticipationPair(
+                weight=r.weight, inferred=r.inferred, a_key=r.a, b_key=r.b, shared_keys=r.shared
+            )
+            for r in rows
         ]
 
     @strawberry.field(description="Actors that connect otherwise separate parts of a network (cached).")
@@ -375,6 +401,7 @@ class Query:
         as_of: date | None = None,
         between: DateRange | None = None,
         first: int = 10,
+        include_inferred: IncludeInferred = True,
     ) -> BrokerRanking:
         ranking = await networks.brokers(
             info.context.db,
@@ -384,6 +411,7 @@ class Query:
             synthetic,
             time_filter(as_of, *_range(between)),
             first,
+            include_inferred,
         )
         return BrokerRanking.from_record(ranking)
 
@@ -392,17 +420,26 @@ class Query:
         "their earliest possible day, ends by their latest; dates without a year (MONTH_DAY) after "
         "every dated entry, by month and day; undated events last."
     )
-    async def timeline(self, info: Info, key: str) -> list[TimelineItem]:
-        return [TimelineItem.from_record(e, key) for e in await networks.timeline(info.context.db, key)]
+    async def timeline(
+        self, info: Info, key: str, include_inferred: IncludeInferred = True
+    ) -> list[TimelineItem]:
+        found = await networks.timeline(info.context.db, key, include_inferred)
+        return [TimelineItem.from_record(e, key) for e in found]
 
     @strawberry.field(
         description="Students per career counsellor in a school, municipality or region, against "
         "the targets that projects it takes part in set (or a ratio you give)."
     )
     async def counsellor_coverage(
-        self, info: Info, key: str, target_ratio: float | None = None, as_of: date | None = None
+        self,
+        info: Info,
+        key: str,
+        target_ratio: float | None = None,
+        as_of: date | None = None,
+        include_inferred: IncludeInferred = True,
     ) -> CounsellorCoverage:
-        result = await networks.coverage(info.context.db, key, target_ratio, time_filter(as_of, None, None))
+        when = time_filter(as_of, None, None)
+        result = await networks.coverage(info.context.db, key, target_ratio, when, include_inferred)
         return CounsellorCoverage.from_record(result)
 
 

@@ -33,3 +33,13 @@ def test_matches_a_direct_count() -> None:
     assert {(p.a, p.b): p.weight for p in pairs} == dict(expected)
     weights = [p.weight for p in pairs]
     assert weights == sorted(weights, reverse=True)
+
+
+def test_a_pair_sharing_a_group_through_an_inferred_membership_is_marked() -> None:
+    groups = [("p1", ["a", "b", "c"]), ("p2", ["a", "b"])]
+    pairs = strongest_pairs(groups, min_shared=1, limit=10, guessed={"p1": ["c"]})
+    assert {(p.a, p.b): (p.weight, p.inferred) for p in pairs} == {
+        ("a", "b"): (2, False),
+        ("a", "c"): (1, True),
+        ("b", "c"): (1, True),
+    }

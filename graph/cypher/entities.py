@@ -2,19 +2,19 @@
 
 from typing import Final
 
-from graph.cypher.fragments import valid
+from graph.cypher.fragments import source_publisher, valid
 
 ENTITIES_BY_KEYS: Final = "UNWIND $keys AS key MATCH (n:Entity {id: key}) RETURN properties(n) AS n"
 
 SOURCES_BY_KEYS: Final = (
     "UNWIND $keys AS key MATCH (s:Source {id: key}) "
-    "OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(p:Entity) "
-    "RETURN properties(s) AS s, p.id AS publisher"
+    "OPTIONAL MATCH (s)-[pb:PUBLISHED_BY]->(p:Entity) "
+    f"RETURN properties(s) AS s, {source_publisher('pb', 'p')}"
 )
 
 ALL_SOURCES: Final = (
-    "MATCH (s:Source) OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(p:Entity) "
-    "RETURN properties(s) AS s, p.id AS publisher ORDER BY s.id"
+    "MATCH (s:Source) OPTIONAL MATCH (s)-[pb:PUBLISHED_BY]->(p:Entity) "
+    f"RETURN properties(s) AS s, {source_publisher('pb', 'p')} ORDER BY s.id"
 )
 
 _FILTER: Final = (

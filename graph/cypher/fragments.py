@@ -47,3 +47,38 @@ INTERMEDIARY_LABELS: Final = "Project|Council|Event|Agreement"
 
 # How an actor takes part in a project or a network, for co-participation.
 PARTICIPATION_TYPES: Final = "['PARTICIPATES_IN', 'IMPLEMENTS', 'SUBMITS', 'COORDINATES', 'MEMBER_OF']"
+
+
+def stated(var: str) -> str:
+    """The node or relationship `var` may take part: it is not inferred, or $includeInferred
+    lets inferred ones in. A parameter, never text from the request; statements on hot paths
+    also have a variant without the test for the default (`includeInferred: true`)."""
+    return f"($includeInferred OR NOT coalesce({var}.inferred, false))"
+
+
+def guessed(*variables: str) -> str:
+    """True when any of the nodes or relationships named is inferred (an expression)."""
+    return "(" + " OR ".join(f"coalesce({v}.inferred, false)" for v in variables) + ")"
+
+
+def guessed_path(var: str) -> str:
+    """True when any node or relationship of the path `var` is inferred."""
+    return (
+        f"(any(gnode IN nodes({var}) WHERE coalesce(gnode.inferred, false)) "
+        f"OR any(grel IN relationships({var}) WHERE coalesce(grel.inferred, false)))"
+    )
+
+
+# A source's publisher (`p`, through `pb`) as columns, or as map entries in a collected map:
+# whether the document does not show it (the link or the publisher is inferred; a link
+# loaded with a reason is an inferred one), and why.
+def source_publisher(pb: str, p: str, separator: str = " AS ") -> str:
+    columns = {
+        "publisher": f"{p}.id",
+        "publisher_inferred": f"(coalesce({pb}.inferred, {pb}.inferred_reason IS NOT NULL) "
+        f"OR coalesce({p}.inferred, false))",
+        "publisher_inferred_reason": f"{pb}.inferred_reason",
+    }
+    if separator == ": ":
+        return ", ".join(f"{name}: {value}" for name, value in columns.items())
+    return ", ".join(f"{value} AS {name}" for name, value in columns.items())

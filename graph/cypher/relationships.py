@@ -3,7 +3,14 @@
 import functools
 from typing import Final, NamedTuple
 
-from graph.cypher.fragments import INTERMEDIARY_LABELS, rel_map, valid
+from graph.cypher.fragments import (
+    INTERMEDIARY_LABELS,
+    guessed,
+    rel_map,
+    source_publisher,
+    stated,
+    valid,
+)
 from graph.ontology import RELATION_TYPES
 
 
@@ -26,11 +33,11 @@ def _lean(var: str) -> str:
 
 
 def _sources(i: int) -> str:
-    r, s, p = f"r{i}", f"s{i}", f"p{i}"
+    r, s, p, pb = f"r{i}", f"s{i}", f"p{i}", f"pb{i}"
     return (
         f"CALL ({r}) {{ UNWIND coalesce({r}.sources, []) AS sid{i} MATCH ({s}:Source {{id: sid{i}}}) "
-        f"OPTIONAL MATCH ({s})-[:PUBLISHED_BY]->({p}:Entity) "
-        f"RETURN collect({{s: properties({s}), publisher: {p}.id}}) AS sources{i} }} "
+        f"OPTIONAL MATCH ({s})-[{pb}:PUBLISHED_BY]->({p}:Entity) "
+        f"RETURN collect({{s: properties({s}), {source_publisher(pb, p, ': ')}}}) AS sources{i} }} "
     )
 
 
@@ -115,46 +122,71 @@ def _valid(var: str, timed: bool) -> str:
     return f" AND {valid(var)}" if timed else ""
 
 
+def _stated(strict: bool, *variables: str) -> str:
+    # The same for inferred things: only `includeInferred: false` (strict) tests them.
+    return "".join(f" AND {stated(v)}" for v in variables) if strict else ""
+
+
 def _connections(
-    scope: str, *, timed: bool, page: str = "", described: bool = False, rels: bool = True
+    scope: str,
+    *,
+    timed: bool,
+    strict: bool,
+    page: str = "",
+    described: bool = False,
+    rels: bool = True,
 ) -> str:
     only = f"y IN {page} AND " if page else ""
     kept = f"{page}, " if page else ""
+    # A described link says whether it rests on anything inferred: either actor, the shared
+    # entity, or one of its relationships.
     direct = "y, 'DIRECT' AS via" + (
-        f", null AS through, {'[r]' if rels else '[]'} AS rels" if described else ""
+        f", null AS through, {'[r]' if rels else '[]'} AS rels, {guessed('x', 'y', 'r')} AS inferred"
+        if described
+        else ""
     )
     shared = f"y, {_VIA} AS via" + (
-        f", m.id AS through, {'[r1, r2]' if rels else '[]'} AS rels" if described else ""
+        f", m.id AS through, {'[r1, r2]' if rels else '[]'} AS rels, "
+        f"{guessed('x', 'y', 'm', 'r1', 'r2')} AS inferred"
+        if described
+        else ""
     )
-    carried = "x, y, via, through, rels" if described else "x, y, via"
+    carried = "x, y, via, through, rels, inferred" if described else "x, y, via"
     return (
         f"CALL ({scope}) {{ "
         # $types: the relationship types that make two actors partners (graph.relationships).
-        f"MATCH (x)-[r]-(y:Actor) WHERE {only}type(r) IN $types{_valid('r', timed)} "
+        f"MATCH (x)-[r]-(y:Actor) WHERE {only}type(r) IN $types{_valid('r', timed)}"
+        f"{_stated(strict, 'r', 'y')} "
         f"RETURN {direct} "
         "UNION ALL "
         # Groups larger than $max_group are skipped before their members are expanded
         # (m.members is kept by the loaders); see docs/ontology.md.
         f"MATCH (x)-[r1]-(m:{INTERMEDIARY_LABELS}) "
         f"WHERE coalesce(m.members, 0) <= $max_group AND type(r1) IN $types"
-        f"{_valid('r1', timed)}{_valid('m', timed)} "
-        f"MATCH (m)-[r2]-(y:Actor) WHERE {only}y <> x AND type(r2) IN $types{_valid('r2', timed)} "
+        f"{_valid('r1', timed)}{_valid('m', timed)}{_stated(strict, 'r1', 'm')} "
+        f"MATCH (m)-[r2]-(y:Actor) WHERE {only}y <> x AND type(r2) IN $types{_valid('r2', timed)}"
+        f"{_stated(strict, 'r2', 'y')} "
         f"RETURN {shared} "
         "} "
         f"WITH {kept}{carried} WHERE ($via IS NULL OR via IN $via) "
     )
 
 
-_LINKS: Final = f"collect({{via: via, through: through, rels: [rel IN rels | {rel_map('rel')}]}})"
+_LINKS: Final = (
+    f"collect({{via: via, through: through, inferred: inferred, rels: [rel IN rels | {rel_map('rel')}]}})"
+)
 
 
-def _partners(timed: bool, rels: bool) -> str:
+def _partners(timed: bool, rels: bool, strict: bool) -> str:
     # Rank every partner by how many links it has (counting only), then describe the links
     # of the page's partners. The engine sorts a top-k cheaply but a full ORDER BY of a
     # hub's thousands of partners slowly, so only the page is sorted (SKIP/LIMIT inside the
     # subquery) and the total is the size of the unsorted list.
+    where = f"WHERE {stated('x')} " if strict else ""
     return (
-        "MATCH (x:Entity {id: $key}) " + _connections("x", timed=timed) + "WITH x, y, count(*) AS strength "
+        f"MATCH (x:Entity {{id: $key}}) {where}"
+        + _connections("x", timed=timed, strict=strict)
+        + "WITH x, y, count(*) AS strength "
         "WITH x, collect({y: y, strength: strength}) AS scored "
         # An aggregate without grouping keys returns one row even for an empty page (a page
         # past the end), so the total survives it.
@@ -165,7 +197,7 @@ def _partners(timed: bool, rels: bool) -> str:
         "} "
         "WITH x, size(scored) AS total, page "
         "CALL (x, page) { "
-        + _connections("x, page", timed=timed, page="page", described=True, rels=rels)
+        + _connections("x, page", timed=timed, strict=strict, page="page", described=True, rels=rels)
         + f"WITH y, {_LINKS} AS links "
         "RETURN collect({key: y.id, links: links}) AS described "
         "} "
@@ -173,19 +205,21 @@ def _partners(timed: bool, rels: bool) -> str:
     )
 
 
-def _common_partners(timed: bool, rels: bool) -> str:
+def _common_partners(timed: bool, rels: bool, strict: bool) -> str:
     # The same two passes: intersect the actors' partner sets, then describe the links of
     # the page's common partners alone (describing every link first exhausts the engine's
-    # query memory on hubs).
+    # query memory on hubs). Strict, an inferred actor asked about has no partners, so none
+    # are common to it and the others.
+    where = f"WHERE {stated('x')} " if strict else ""
     return (
-        "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
-        + _connections("x", timed=timed)
+        f"UNWIND $keys AS key MATCH (x:Entity {{id: key}}) {where}"
+        + _connections("x", timed=timed, strict=strict)
         + "WITH x, y, count(*) AS strength WHERE NOT y.id IN $keys "
         "WITH y, count(x) AS actors, sum(strength) AS strength WHERE actors = size($keys) "
         "WITH y ORDER BY strength DESC, y.name, y.id LIMIT $limit "
         "WITH collect(y) AS page "
-        "UNWIND $keys AS key MATCH (x:Entity {id: key}) "
-        + _connections("x, page", timed=timed, page="page", described=True, rels=rels)
+        f"UNWIND $keys AS key MATCH (x:Entity {{id: key}}) {where}"
+        + _connections("x, page", timed=timed, strict=strict, page="page", described=True, rels=rels)
         + f"WITH page, x, y, {_LINKS} AS links "
         "WITH page, y, collect({of: x.id, links: links}) AS per_actor "
         "RETURN [i IN range(0, size(page) - 1) WHERE page[i] = y][0] AS position, "
@@ -193,11 +227,14 @@ def _common_partners(timed: bool, rels: bool) -> str:
     )
 
 
-# Keyed by (whether the request filters by time, whether it asks for the links' relationships):
-# a hub's first page has hundreds of links, and their relationships dominate the answer.
-_VARIANTS: Final = [(timed, rels) for timed in (False, True) for rels in (False, True)]
-PARTNERS: Final[dict[tuple[bool, bool], str]] = {v: _partners(*v) for v in _VARIANTS}
-COMMON_PARTNERS: Final[dict[tuple[bool, bool], str]] = {v: _common_partners(*v) for v in _VARIANTS}
+# Keyed by (whether the request filters by time, whether it asks for the links' relationships,
+# whether it leaves inferred things out): a hub's first page has hundreds of links, and their
+# relationships dominate the answer; the default (everything, untimed) tests nothing it need not.
+_VARIANTS: Final = [
+    (timed, rels, strict) for timed in (False, True) for rels in (False, True) for strict in (False, True)
+]
+PARTNERS: Final[dict[tuple[bool, bool, bool], str]] = {v: _partners(*v) for v in _VARIANTS}
+COMMON_PARTNERS: Final[dict[tuple[bool, bool, bool], str]] = {v: _common_partners(*v) for v in _VARIANTS}
 
 # Variable-length bounds cannot be parameters, so there is one statement per bound; the
 # relationship types come from the ontology's closed table.
@@ -222,3 +259,22 @@ PATHS: Final[dict[int, str]] = {length: paths_statement(length) for length in ra
 SHORTEST_PATH: Final[dict[int, str]] = {
     length: paths_statement(length, every=False) for length in range(1, 7)
 }
+
+# Shortest paths without inferred nodes or relationships (`includeInferred: false`). A predicate
+# on the path of shortestPath filters the shortest paths found rather than steering the search
+# on the embedded store (DESIGN-NOTES §2.10), which would lose a longer stated path behind a
+# shorter inferred one; so graph.relationships searches breadth-first from both ends, one
+# statement per level. A level: the stated neighbours of a frontier not seen from that end yet,
+# each with the frontier nodes it is reached from. $types is a list from the ontology's table.
+STATED_STEP: Final = (
+    f"UNWIND $keys AS key MATCH (a:Entity {{id: key}})-[r]-(b:Entity) WHERE {stated('a')} "
+    f"AND type(r) IN $types AND $seen[b.id] IS NULL AND {stated('r')} AND {stated('b')} "
+    "RETURN b.id AS key, collect(DISTINCT key) AS parents"
+)
+
+# The stated relationships between consecutive nodes of the paths found, either direction.
+STATED_HOPS: Final = (
+    "UNWIND $pairs AS pair MATCH (a:Entity {id: pair[0]})-[r]-(b:Entity {id: pair[1]}) "
+    f"WHERE type(r) IN $types AND {stated('r')} "
+    f"WITH pair, r ORDER BY r.id RETURN pair[0] AS a, pair[1] AS b, collect({rel_map('r')}) AS rels"
+)

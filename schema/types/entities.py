@@ -38,9 +38,18 @@ class Source(Node):
     title_en: str
     summary: str | None
     published: FuzzyDate | None
+    publisher_inferred: bool = strawberry.field(
+        description="The document does not show who published it: `publisher` is inferred (the "
+        "link to it, or the publisher itself)."
+    )
+    publisher_inferred_reason: str | None = strawberry.field(
+        description="Why the publisher was inferred, in the curator's words."
+    )
     publisher_key: strawberry.Private[str | None]
 
-    @strawberry.field(description="Who published the document, where stated or (marked) inferred.")
+    @strawberry.field(
+        description="Who published the document, where stated or (`publisherInferred`) inferred."
+    )
     async def publisher(self, info: Info) -> Entity | None:
         if self.publisher_key is None:
             return None
@@ -57,6 +66,8 @@ class Source(Node):
             title_en=record.title_en,
             summary=record.summary,
             published=FuzzyDate.from_record(record.published),
+            publisher_inferred=record.publisher_inferred,
+            publisher_inferred_reason=record.publisher_inferred_reason,
             publisher_key=record.publisher,
         )
 

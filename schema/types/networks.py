@@ -27,11 +27,18 @@ class NetworkNode:
     name_en: str
     country: str
     degree: int = strawberry.field(description="Relationships in the whole graph, not only in this network.")
+    inferred: bool = strawberry.field(description="The entity is inferred, not stated by a source.")
 
     @classmethod
     def from_record(cls, n: EntityRecord) -> NetworkNode:
         return cls(
-            key=n.key, kind=Kind(n.kind), name=n.name, name_en=n.name_en, country=n.country, degree=n.degree
+            key=n.key,
+            kind=Kind(n.kind),
+            name=n.name,
+            name_en=n.name_en,
+            country=n.country,
+            degree=n.degree,
+            inferred=n.inferred,
         )
 
     def as_json(self) -> dict[str, object]:
@@ -42,6 +49,7 @@ class NetworkNode:
             "nameEn": self.name_en,
             "country": self.country,
             "degree": self.degree,
+            "inferred": self.inferred,
         }
 
 
@@ -53,6 +61,9 @@ class NetworkEdge:
     kind: RelationKind
     role: str | None
     sources: list[str] = strawberry.field(description="Keys of the documents stating it.")
+    inferred: bool = strawberry.field(
+        description="The relationship or one of its ends is inferred, not stated by a source."
+    )
     when: strawberry.Private[ValidityRecord]
 
     @strawberry.field
@@ -61,7 +72,7 @@ class NetworkEdge:
         return Validity.from_record(self.when)
 
     @classmethod
-    def from_record(cls, r: RelationshipRecord) -> NetworkEdge:
+    def from_record(cls, r: RelationshipRecord, inferred_end: bool = False) -> NetworkEdge:
         return cls(
             key=r.key,
             source=r.from_key,
@@ -69,6 +80,7 @@ class NetworkEdge:
             kind=RelationKind(r.kind),
             role=r.role,
             sources=r.sources,
+            inferred=r.inferred or inferred_end,
             when=r.validity,
         )
 
@@ -82,6 +94,7 @@ class NetworkEdge:
             "start": None if self.when.start is None else self.when.start.text,
             "end": None if self.when.end is None else self.when.end.text,
             "sources": self.sources,
+            "inferred": self.inferred,
         }
 
 
@@ -95,7 +108,11 @@ class Network:
         return [NetworkNode.from_record(n) for n in self.subgraph.nodes]
 
     def _edges(self) -> list[NetworkEdge]:
-        return [NetworkEdge.from_record(r) for r in self.subgraph.relationships]
+        guessed = {n.key for n in self.subgraph.nodes if n.inferred}
+        return [
+            NetworkEdge.from_record(r, bool(guessed) and (r.from_key in guessed or r.to_key in guessed))
+            for r in self.subgraph.relationships
+        ]
 
     @strawberry.field
     def nodes(self) -> list[NetworkNode]:
@@ -106,9 +123,17 @@ class Network:
         return self._edges()
 
     @strawberry.field(
+        description="A node or an edge of the network is inferred (includeInferred: false leaves "
+        "them out of the network)."
+    )
+    def inferred(self) -> bool:
+        sub = self.subgraph
+        return any(n.inferred for n in sub.nodes) or any(r.inferred for r in sub.relationships)
+
+    @strawberry.field(
         description="The same network as one JSON value in node-link form: {directed, multigraph, "
-        "graph: {truncated}, nodes: [{id, kind, name, nameEn, country, degree}], links: [{key, "
-        "source, target, kind, role, start, end, sources}]}. Loads with networkx's "
+        "graph: {truncated}, nodes: [{id, kind, name, nameEn, country, degree, inferred}], links: "
+        "[{key, source, target, kind, role, start, end, sources, inferred}]}. Loads with networkx's "
         'node_link_graph(data, edges="links") or d3\'s force layout; one value instead of '
         "a typed field per attribute of every node and edge."
     )
@@ -132,6 +157,11 @@ class Network:
 @strawberry.type(description="Two organisations and what they take part in together.")
 class CoParticipationPair:
     weight: int = strawberry.field(description="How many projects, councils or events they share.")
+    inferred: bool = strawberry.field(
+        description="The weight counts a shared project, council or event that is inferred, or that "
+        "one of the two takes part in only through inferred things (includeInferred: false counts "
+        "without them)."
+    )
     a_key: strawberry.Private[str]
     b_key: strawberry.Private[str]
     shared_keys: strawberry.Private[list[str]]
@@ -155,6 +185,10 @@ class Broker:
     degree: int
     betweenness: float = strawberry.field(description="Normalised betweenness centrality, 0 to 1.")
     key: str
+    inferred: bool = strawberry.field(
+        description="The actor, a neighbour or a relationship counted in its degree is inferred "
+        "(betweenness depends on the whole network: see the ranking's `inferred`)."
+    )
 
     @strawberry.field
     async def actor(self, info: Info) -> Entity | None:
@@ -166,13 +200,21 @@ class BrokerRanking:
     brokers: list[Broker]
     network_size: int = strawberry.field(description="Nodes in the network the measures were computed on.")
     exact: bool = strawberry.field(description="False when betweenness was estimated from sampled sources.")
+    inferred: bool = strawberry.field(
+        description="The network measured holds an inferred entity or relationship, on which every "
+        "betweenness depends (includeInferred: false measures the network without them)."
+    )
 
     @classmethod
     def from_record(cls, record: Brokers) -> BrokerRanking:
         return cls(
-            brokers=[Broker(degree=b.degree, betweenness=b.betweenness, key=b.key) for b in record.items],
+            brokers=[
+                Broker(degree=b.degree, betweenness=b.betweenness, key=b.key, inferred=b.inferred)
+                for b in record.items
+            ],
             network_size=record.network_nodes,
             exact=record.exact,
+            inferred=record.inferred,
         )
 
 
@@ -181,6 +223,9 @@ class TimelineItem:
     date: FuzzyDate | None
     change: TimelineChange
     relationship: Relationship
+    inferred: bool = strawberry.field(
+        description="The relationship, the event or an end (the entity asked about too) is inferred."
+    )
     subject: strawberry.Private[str]
     event_record: strawberry.Private[Entity | None]
 
@@ -200,6 +245,7 @@ class TimelineItem:
             date=FuzzyDate.from_record(when),
             change=TimelineChange(entry.change),
             relationship=Relationship.from_record(entry.relationship),
+            inferred=entry.inferred,
             subject=subject,
             event_record=None if entry.event is None else to_entity(entry.event),
         )
@@ -213,6 +259,10 @@ class SchoolCoverage:
     counsellor_fte: float = strawberry.field(description="Sum of serving counsellors' workload fractions.")
     counsellors: int
     students_per_counsellor: float | None
+    inferred: bool = strawberry.field(
+        description="In scope only through inferred places or locations, or a counsellor or post "
+        "counted is inferred."
+    )
 
 
 @strawberry.type(description="A target ratio and whether the scope meets it.")
@@ -221,6 +271,10 @@ class TargetComparison:
     meets: bool | None = strawberry.field(description="Null when the scope's own ratio is unknown.")
     target: Entity | None = strawberry.field(
         description="The Target entity; null for a ratio given as argument."
+    )
+    inferred: bool = strawberry.field(
+        description="Every way the target applies to the scope (a place, a location, a "
+        "participation, the project, the target) rests on something inferred."
     )
     set_by_key: strawberry.Private[str | None]
 
@@ -237,6 +291,7 @@ class CounsellorCoverage:
     students_per_counsellor: float | None
     schools: list[SchoolCoverage]
     targets: list[TargetComparison]
+    inferred: bool = strawberry.field(description="A school or a target listed rests on something inferred.")
     scope_key: strawberry.Private[str]
 
     @strawberry.field
@@ -260,14 +315,17 @@ class CounsellorCoverage:
                     students_per_counsellor=(s.students / s.counsellor_fte)
                     if s.students and s.counsellor_fte
                     else None,
+                    inferred=s.inferred,
                 )
                 for s in c.schools
             ],
+            inferred=c.inferred,
             targets=[
                 TargetComparison(
                     students_per_counsellor=t.target_value,
                     meets=t.meets,
                     target=None if t.target is None else to_entity(t.target),
+                    inferred=t.inferred,
                     set_by_key=t.set_by,
                 )
                 for t in c.targets

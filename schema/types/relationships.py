@@ -137,6 +137,10 @@ class RelationshipConnection:
 @strawberry.type(description="One way two actors are connected.")
 class Link:
     via: Via
+    inferred: bool = strawberry.field(
+        description="Rests on something inferred: either actor, the shared entity or one of the "
+        "relationships."
+    )
     through_key: strawberry.Private[str | None]
     records: strawberry.Private[list[RelationshipRecord]]
 
@@ -151,7 +155,12 @@ class Link:
 
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:
-        return cls(via=Via(record.via), through_key=record.through, records=record.relationships)
+        return cls(
+            via=Via(record.via),
+            inferred=record.inferred,
+            through_key=record.through,
+            records=record.relationships,
+        )
 
 
 def _since(links: list[Link]) -> FuzzyDate | None:
@@ -164,6 +173,10 @@ class PartnerEdge:
     cursor: str
     node: Entity
     links: list[Link]
+    inferred: bool = strawberry.field(
+        description="Rests on at least one inferred entity or relationship: the partner, the actor "
+        "or a link is inferred (`links` say which; includeInferred: false leaves them out)."
+    )
 
     @strawberry.field(
         description="The earliest stated start among the connecting relationships (by earliest "
@@ -175,7 +188,10 @@ class PartnerEdge:
     @classmethod
     def from_record(cls, record: PartnerRecord, cursor: str) -> PartnerEdge:
         return cls(
-            cursor=cursor, node=to_entity(record.entity), links=[Link.from_record(k) for k in record.links]
+            cursor=cursor,
+            node=to_entity(record.entity),
+            links=[Link.from_record(k) for k in record.links],
+            inferred=record.entity.inferred or any(k.inferred for k in record.links),
         )
 
 
@@ -190,27 +206,39 @@ class PartnerConnection:
 class PartnerOf:
     key: str = strawberry.field(description="The actor asked about.")
     links: list[Link]
+    inferred: bool = strawberry.field(description="A link to this actor is inferred.")
 
 
 @strawberry.type(description="An actor connected to every one of the actors asked about.")
 class CommonPartner:
     node: Entity
     connections: list[PartnerOf]
+    inferred: bool = strawberry.field(
+        description="Rests on at least one inferred entity or relationship: the partner or a link "
+        "to one of the actors is inferred."
+    )
 
     @classmethod
     def from_record(cls, record: CommonPartnerRecord) -> CommonPartner:
+        connections = [
+            PartnerOf(
+                key=key,
+                links=[Link.from_record(k) for k in links],
+                inferred=any(k.inferred for k in links),
+            )
+            for key, links in record.links_by_actor.items()
+        ]
         return cls(
             node=to_entity(record.entity),
-            connections=[
-                PartnerOf(key=key, links=[Link.from_record(k) for k in links])
-                for key, links in record.links_by_actor.items()
-            ],
+            connections=connections,
+            inferred=record.entity.inferred or any(c.inferred for c in connections),
         )
 
 
 @strawberry.type(description="One step of a path.")
 class Hop:
     relationship: Relationship
+    inferred: bool = strawberry.field(description="The relationship or one of its ends is inferred.")
     from_node: strawberry.Private[Entity]
     to_node: strawberry.Private[Entity]
 
@@ -228,12 +256,21 @@ class Path:
     length: int
     nodes: list[Entity]
     hops: list[Hop]
+    inferred: bool = strawberry.field(
+        description="An entity or a relationship on the path is inferred (includeInferred: false "
+        "looks for the shortest paths without them)."
+    )
 
     @classmethod
     def from_record(cls, record: PathRecord) -> Path:
         nodes = [to_entity(n) for n in record.nodes]
         hops = [
-            Hop(relationship=Relationship.from_record(r), from_node=nodes[i], to_node=nodes[i + 1])
+            Hop(
+                relationship=Relationship.from_record(r),
+                inferred=r.inferred or record.nodes[i].inferred or record.nodes[i + 1].inferred,
+                from_node=nodes[i],
+                to_node=nodes[i + 1],
+            )
             for i, r in enumerate(record.relationships)
         ]
-        return cls(length=len(hops), nodes=nodes, hops=hops)
+        return cls(length=len(hops), nodes=nodes, hops=hops, inferred=any(h.inferred for h in hops))
