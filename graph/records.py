@@ -65,6 +65,7 @@ class EntityRecord:
     grant: float | None = None
     own_contribution: float | None = None
     currency: str | None = None
+    participating_institutions: int | None = None
     # project, event
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
@@ -121,6 +122,7 @@ class EntityRecord:
             grant=_number(p.get("grant")),
             own_contribution=_number(p.get("own_contribution")),
             currency=_text(p.get("currency")),
+            participating_institutions=p.get("participating_institutions"),
             start=fuzzy_date(p.get("start")),
             end=fuzzy_date(p.get("end")),
             venue=_text(p.get("venue")),

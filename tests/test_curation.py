@@ -291,3 +291,14 @@ def test_full_titles_are_found_with_and_without_diacritics(client: TestClient, t
         hits = [e["node"]["key"] for e in gql(client, SEARCH, text=text)["search"]["edges"]]
         assert hits and hits[0] == FULL_TITLES[title], (text, hits)
 
+
+COUNT = (
+    '{ entity(key: "fi-parasta-palvelua") { ... on Project { participatingInstitutions sources { key } } } }'
+)
+
+
+def test_a_stated_count_is_a_count_not_a_target(client: TestClient) -> None:
+    project = gql(client, COUNT)["entity"]
+    assert project == {"participatingInstitutions": 27, "sources": [{"key": "src-002"}]}
+    targets = gql(client, '{ search(text: "27", kinds: [TARGET]) { edges { node { key } } } }')
+    assert targets["search"]["edges"] == []

@@ -210,6 +210,9 @@ class Project(Entity):
     grant: float | None
     own_contribution: float | None
     currency: str | None
+    participating_institutions: int | None = strawberry.field(
+        description="How many institutions take part, where a source states the count."
+    )
     start: FuzzyDate | None = strawberry.field(description="Only when all sources agree; see relationships.")
     end: FuzzyDate | None
 
@@ -281,6 +284,7 @@ def to_entity(record: EntityRecord) -> Entity:  # noqa: PLR0911 - one branch per
                 grant=record.grant,
                 own_contribution=record.own_contribution,
                 currency=record.currency,
+                participating_institutions=record.participating_institutions,
                 start=FuzzyDate.from_record(record.start),
                 end=FuzzyDate.from_record(record.end),
             )
