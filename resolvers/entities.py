@@ -8,6 +8,7 @@ from graph import entities as reads
 from graph.database import Database
 from graph.filters import EntityFilter
 from graph.records import EntityRecord, Page, SourceRecord
+from graph.text import fold
 from resolvers.arguments import search_text
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import window
@@ -22,8 +23,19 @@ async def entity(db: Database, key: str) -> EntityRecord:
     return found[key]
 
 
-async def sources(db: Database) -> list[SourceRecord]:
-    return await reads.all_sources(db)
+async def sources(db: Database, text: str | None = None) -> list[SourceRecord]:
+    """Every source document, or those whose headline (original or English) or file name has a
+    word starting with `text`, matched as search matches names (case and diacritics folded). The
+    documents are few: they are filtered here, not in the database."""
+    found = await reads.all_sources(db)
+    if text is None:
+        return found
+    wanted = f" {search_text(text)}"
+    return [
+        source
+        for source in found
+        if any(wanted in f" {fold(part)}" for part in (source.title or "", source.title_en, source.file))
+    ]
 
 
 async def require(db: Database, arguments: dict[str, str]) -> None:

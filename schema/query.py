@@ -229,8 +229,18 @@ class Query:
         )
 
     @strawberry.field(description="The documents the graph is built from.")
-    async def sources(self, info: Info) -> list[Source]:
-        return [Source.from_record(s) for s in await entities.sources(info.context.db)]
+    async def sources(
+        self,
+        info: Info,
+        text: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only documents whose headline (original or English) or file name has a "
+                "word starting with this; case and diacritics are ignored."
+            ),
+        ] = None,
+    ) -> list[Source]:
+        return [Source.from_record(s) for s in await entities.sources(info.context.db, text)]
 
     @strawberry.field(
         description="Who an actor cooperates with, directly or through shared projects, councils and "

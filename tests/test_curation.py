@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from graph.database import Connection, Database
 from graph.ingest.seed_files import read_seed_graph
-from tests.conftest import gql, run_db
+from tests.conftest import gql, gql_error, run_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOCUMENTS = ROOT.parent / "shared" / "seed-documents"
@@ -302,3 +302,23 @@ def test_a_stated_count_is_a_count_not_a_target(client: TestClient) -> None:
     assert project == {"participatingInstitutions": 27, "sources": [{"key": "src-002"}]}
     targets = gql(client, '{ search(text: "27", kinds: [TARGET]) { edges { node { key } } } }')
     assert targets["search"]["edges"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "file"),
+    [
+        ("työelämäyhteistyö", "002_cac54007b81fd6bd.txt"),
+        ("tyoelamayhteistyo", "002_cac54007b81fd6bd.txt"),
+        ("Võru maakonna haridusvaldkonna", "003_d6255b471d4589f9.txt"),
+        ("voru maakonna", "003_d6255b471d4589f9.txt"),
+        ("whose job", "002_cac54007b81fd6bd.txt"),
+    ],
+)
+def test_documents_are_found_by_their_headlines(client: TestClient, text: str, file: str) -> None:
+    found = gql(client, "query($text: String) { sources(text: $text) { file title } }", text=text)["sources"]
+    assert [s["file"] for s in found] == [file]
+
+
+def test_a_source_search_needs_two_letters(client: TestClient) -> None:
+    error = gql_error(client, 'query { sources(text: "v") { file } }')
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
