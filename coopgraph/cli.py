@@ -75,6 +75,38 @@ async def _synth(conn: Connection, actors: int, seed: int, remove_only: bool) ->
         await db.close()
 
 
+async def _export_seeds(conn: Connection, directory: Path) -> bool:
+    """The curated graph as seed files in `directory`; synthetic data is not exported."""
+    from graph.curated import CuratedGraphChanging
+    from graph.ingest.export import ExportError, export_seeds
+
+    db = open_database(conn)
+    try:
+        report = await export_seeds(db, directory)
+    except (ExportError, CuratedGraphChanging) as exc:
+        print(f"coopgraph: {exc}", file=sys.stderr)
+        return False
+    finally:
+        await db.close()
+    log.info(
+        "exported %d sources, %d entities, %d relations as %d seed files in %s",
+        report.sources,
+        report.entities,
+        report.relations,
+        len(report.files),
+        directory,
+    )
+    for other in report.others:
+        log.warning("%s was not written by this export; loading %s would read it too", other, directory)
+    return True
+
+
+def export_seeds_command(settings: Settings, directory: Path) -> int:
+    """`coopgraph export-seeds DIR`: exit status 2 when the graph cannot be written as seed files."""
+    with store_connection(settings.graph) as conn:
+        return 0 if asyncio.run(_export_seeds(conn, directory)) else 2
+
+
 def _raise_on_sigterm() -> None:
     def handler(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -139,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     synth_cmd.add_argument("--remove", action="store_true", help="delete all synthetic data and exit")
     export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export_cmd.add_argument("path", nargs="?", default="schema.graphql")
+    commands.add_parser(
+        "export-seeds", help="write the curated graph as seed files (synthetic data is not exported)"
+    ).add_argument("dir", help="directory for the files, e.g. seeds (each file is replaced whole)")
     args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -163,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "synth":
             with store_connection(settings.graph) as conn:
                 asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
+        elif args.command == "export-seeds":
+            return export_seeds_command(settings, Path(args.dir))
     except ConfigError as exc:
         # One line per problem, each naming the setting to change.
         for problem in exc.problems:

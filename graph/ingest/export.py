@@ -1,0 +1,329 @@
+"""Writes the curated graph as seed files (`coopgraph export-seeds DIR`).
+
+The files are what `graph/ingest/seed_files.py` reads, laid out as the curated seeds/ are:
+
+* one file per source document, named after its `file` (`000_d840e59b7b29eb0c.txt` gives
+  `000_d840e59b7b29eb0c.toml`; a name that is not a plain file name gives `<source id>.toml`);
+* each entity and relationship written whole in the file of the first document it cites, in the
+  order the loader reads the files (their names, sorted): the loader keeps the first file's
+  fields of a relationship, so that one has to hold them all;
+* in each other file it cites, a declaration that adds that file's source: an entity's
+  identity (id, kind, subtype, name, lang, name_en, country), a relationship's identifying
+  fields (the ones that make two declarations one claim) and its note, which the loader then
+  finds equal and keeps as it is.
+
+Loading the files gives the same graph: the same nodes and relationships with the same ids,
+properties, sources (in file order), aliases, identifiers, notes and publisher links. What the
+graph alone cannot say is where each field was first written: an entity's fields all go to the
+first file, where the hand-made seeds may have put an alias or a note in the second, and entries
+are ordered by kind and id, not as a curator ordered them. Synthetic data is not exported: it
+is generated (`coopgraph synth`), never curated.
+
+Each file is written to a temporary directory beside the others, the whole set is validated
+there with the seed validator, and only then is each file renamed into place, so a killed export
+never leaves a half-written file (the set as a whole is replaced file by file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from graph.curated import CuratedGraph, read_curated_graph
+from graph.database import Database
+from graph.ingest.seed_files import (
+    ENTITY_COMMON,
+    RELATION_FIELDS,
+    RELATION_KEY,
+    SOURCE_FIELDS,
+    SeedError,
+    read_seed_graph,
+)
+from graph.ontology import DATE_FIELDS, KIND_FIELDS, KIND_LABELS, RELATION_REQUIRED, RELATION_TYPES
+
+Row = dict[str, Any]
+
+LANGUAGE_NAMES = {"et": "Estonian", "lv": "Latvian", "fi": "Finnish", "en": "English", "ru": "Russian"}
+SECTION = "# ----------------------------------------------------------------"
+
+# Field order in the written files: the order of the curated seeds.
+SOURCE_ORDER = (
+    "id", "file", "language", "title", "title_en", "publisher", "publisher_inferred_reason",
+    "published", "summary",
+)  # fmt: skip
+ENTITY_HEAD = ("id", "kind", "subtype", "name", "lang", "name_en", "country", "aliases", "identifiers")
+ENTITY_TAIL = ("inferred", "inferred_reason", "note", "identity_note")
+RELATION_ORDER = (
+    "type", "from", "to", "role", "title", "title_en", "start", "end", "amount", "currency",
+    "workload", "inferred", "inferred_reason", "note",
+)  # fmt: skip
+# What a declaration in a further file repeats: what must agree, or what identifies the claim.
+ENTITY_IDENTITY = ("id", "kind", "subtype", "name", "lang", "name_en", "country")
+
+# Properties the loader derives from the fields (graph/ingest/seed_files.py, loader.py): not written.
+_DATE_DERIVED = {f"{name}_{part}" for name in (*DATE_FIELDS, "published") for part in ("precision", "date")}
+ENTITY_DERIVED = frozenset(
+    {"actor", "curated", "sources", "search_names", "search_key", "degree", "members", *_DATE_DERIVED}
+)
+SOURCE_DERIVED = frozenset({"curated", *_DATE_DERIVED})
+RELATION_DERIVED = frozenset({"id", "kind", "sources", "curated", *_DATE_DERIVED})
+_KIND_BY_TYPE = {rel_type: kind for kind, rel_type in RELATION_TYPES.items()}
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class ExportError(Exception):
+    """The curated graph cannot be written as seed files; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("cannot export the curated graph:\n  - " + "\n  - ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    files: list[Path]
+    sources: int
+    entities: int
+    relations: int
+    # .toml files already in the directory that this export did not write (a source no longer
+    # in the graph?); left alone, but a load of the directory would read them too.
+    others: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    source: Row
+    entities: list[Row] = field(default_factory=list)
+    relations: list[Row] = field(default_factory=list)
+
+
+def _ordered(data: Row, order: Iterable[str]) -> Row:
+    return {name: data[name] for name in order if name in data and data[name] is not None}
+
+
+def _source_fields(row: Row, problems: list[str]) -> Row:
+    props = row["props"]
+    for name in sorted(set(props) - set(SOURCE_FIELDS) - SOURCE_DERIVED):
+        problems.append(f"source {props.get('id')!r}: property {name!r} has no place in a seed file")
+    data = {name: value for name, value in props.items() if name in SOURCE_FIELDS}
+    if row["publisher"] is not None:
+        data["publisher"] = row["publisher"]
+        data["publisher_inferred_reason"] = row["publisher_inferred_reason"]
+    return _ordered(data, SOURCE_ORDER)
+
+
+def _entity_fields(props: Row, problems: list[str]) -> Row:
+    kind = props.get("kind")
+    if kind not in KIND_LABELS:
+        problems.append(f"entity {props.get('id')!r}: unknown kind {kind!r}")
+        return {}
+    kind_fields = tuple(KIND_FIELDS.get(kind, {}))
+    allowed = set(ENTITY_COMMON) | set(kind_fields)
+    for name in sorted(set(props) - allowed - ENTITY_DERIVED):
+        problems.append(f"entity {props['id']!r}: property {name!r} has no place in a seed file")
+    data = {name: value for name, value in props.items() if name in allowed}
+    if not data.get("aliases"):
+        data.pop("aliases", None)
+    identifiers: dict[str, str] = {}
+    for identifier in data.pop("identifiers", None) or []:
+        scheme, _, value = identifier.partition(":")
+        if scheme in identifiers:
+            problems.append(f"entity {props['id']!r}: two identifiers of scheme {scheme!r}")
+        identifiers[scheme] = value
+    if identifiers:
+        data["identifiers"] = identifiers
+    return _ordered(data, (*ENTITY_HEAD, *kind_fields, *ENTITY_TAIL))
+
+
+def _relation_fields(row: Row, problems: list[str]) -> Row:
+    props = row["props"]
+    kind = _KIND_BY_TYPE.get(row["type"])
+    where = f"relationship {props.get('id')!r} ({row['from_id']} -{row['type']}-> {row['to_id']})"
+    if kind is None or props.get("kind") != kind:
+        problems.append(f"{where}: not a relationship of the ontology")
+        return {}
+    for name in sorted(set(props) - set(RELATION_FIELDS) - RELATION_DERIVED):
+        problems.append(f"{where}: property {name!r} has no place in a seed file")
+    data = {name: value for name, value in props.items() if name in RELATION_FIELDS}
+    data.update({"type": kind, "from": row["from_id"], "to": row["to_id"]})
+    return _ordered(data, RELATION_ORDER)
+
+
+def _file_names(sources: list[Row]) -> dict[str, str]:
+    """Each source's file name: its document's stem, or its id where that is no plain name."""
+    names: dict[str, str] = {}
+    for row in sources:
+        source_id, document = row["props"]["id"], str(row["props"].get("file", ""))
+        name = f"{Path(document).stem}.toml" if _PLAIN_NAME.match(document) else f"{source_id}.toml"
+        if name in names.values():
+            name = f"{source_id}.toml"
+        names[source_id] = name
+    return names
+
+
+def _placed(
+    what: str, sources: Any, names: dict[str, str], problems: list[str]
+) -> tuple[str, list[str]] | None:
+    """The file that holds a fact whole, and the further files that cite it."""
+    if not isinstance(sources, list) or not sources:
+        problems.append(f"{what}: no sources")
+        return None
+    missing = [s for s in sources if s not in names]
+    if missing:
+        problems.append(f"{what}: cites {', '.join(map(repr, missing))}, not a curated source")
+        return None
+    files = sorted(names[s] for s in sources)
+    return files[0], files[1:]
+
+
+def plan_files(graph: CuratedGraph) -> dict[str, Row]:
+    """The seed documents to write, by file name; raises ExportError if the graph cannot be written."""
+    problems: list[str] = []
+    names = _file_names(graph.sources)
+    files = {names[row["props"]["id"]]: _File(_source_fields(row, problems)) for row in graph.sources}
+    kind_order = {kind: index for index, kind in enumerate(KIND_LABELS)}
+    for props in sorted(graph.entities, key=lambda p: (kind_order.get(str(p.get("kind")), -1), p["id"])):
+        data = _entity_fields(props, problems)
+        placed = _placed(f"entity {props['id']!r}", props.get("sources"), names, problems)
+        if not data or placed is None:
+            continue
+        first, further = placed
+        files[first].entities.append(data)
+        for name in further:
+            files[name].entities.append(_ordered(data, ENTITY_IDENTITY))
+    _place_relations(graph.relations, names, files, problems)
+    if problems:
+        raise ExportError(problems)
+    return {name: _document(file) for name, file in sorted(files.items())}
+
+
+def _place_relations(
+    relations: list[Row], names: dict[str, str], files: dict[str, _File], problems: list[str]
+) -> None:
+    type_order = {kind: index for index, kind in enumerate(RELATION_TYPES)}
+    rows = [(row, _relation_fields(row, problems)) for row in relations]
+    seen: dict[tuple[Any, ...], str] = {}
+    for row, data in sorted(rows, key=lambda r: (type_order.get(r[1].get("type", ""), -1), _sort_key(r[1]))):
+        if not data:
+            continue
+        rel_id = row["props"].get("id")
+        key = tuple(data.get(name) for name in RELATION_KEY)
+        if key in seen:
+            problems.append(f"relationships {seen[key]!r} and {rel_id!r} state the same claim")
+            continue
+        seen[key] = rel_id
+        placed = _placed(f"relationship {rel_id!r}", row["props"].get("sources"), names, problems)
+        if placed is None:
+            continue
+        first, further = placed
+        files[first].relations.append(data)
+        # Identifying fields, the fields its kind requires, and the note the loader compares.
+        repeated = (*RELATION_KEY, *RELATION_REQUIRED.get(data["type"], ()), "note")
+        for name in further:
+            files[name].relations.append(_ordered(data, [n for n in RELATION_ORDER if n in repeated]))
+
+
+def _sort_key(data: Row) -> tuple[str, ...]:
+    return (data.get("from", ""), data.get("to", ""), *(repr(data.get(name)) for name in RELATION_KEY))
+
+
+def _document(file: _File) -> Row:
+    document: Row = {"source": file.source}
+    if file.entities:
+        document["entities"] = file.entities
+    if file.relations:
+        document["relations"] = file.relations
+    return document
+
+
+def _value(value: Any) -> str:
+    """A TOML value on one line, as the curated seeds write them (tomli-w formats the scalars)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items())
+        return "{ " + pairs + " }" if pairs else "{}"
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").removesuffix("\n")
+
+
+def _key(name: str) -> str:
+    return name if _BARE_KEY.match(name) else _value(name)
+
+
+def _table(header: str, data: Row) -> list[str]:
+    return [header, *(f"{_key(name)} = {_value(value)}" for name, value in data.items()), ""]
+
+
+def render(document: Row) -> str:
+    """One seed file's text: header comment, [source], then the entities and relations sections."""
+    source = document["source"]
+    language = LANGUAGE_NAMES.get(source.get("language", ""), source.get("language", ""))
+    lines = [
+        f"# Curated facts from {source.get('file')} ({language}).",
+        "# All notes are the curator's own English wording.",
+        "",
+        *_table("[source]", source),
+    ]
+    for section in ("entities", "relations"):
+        if document.get(section):
+            lines += [f"{SECTION} {section}", ""]
+            for entry in document[section]:
+                lines += _table(f"[[{section}]]", entry)
+    text = "\n".join(lines[:-1]) + "\n"
+    if tomllib.loads(text) != document:  # the one-line layout must say exactly what was meant
+        raise ExportError([f"{source.get('id')!r}: the written TOML does not read back as the data"])
+    return text
+
+
+def _write_durably(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def write_seed_files(directory: Path, documents: dict[str, Row]) -> list[Path]:
+    """Write the files, validated as a set first; each one replaces its old version by a rename."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-seeds-", dir=directory))
+    try:
+        staged = []
+        for name, document in documents.items():
+            _write_durably(staging / name, render(document))
+            staged.append(staging / name)
+        try:
+            read_seed_graph(staged)
+        except SeedError as exc:
+            raise ExportError(exc.problems) from exc
+        written = []
+        for path in staged:
+            os.chmod(path, 0o644)
+            os.replace(path, directory / path.name)
+            written.append(directory / path.name)
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)  # the renames themselves survive a crash
+        finally:
+            os.close(descriptor)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+async def export_seeds(db: Database, directory: Path) -> ExportReport:
+    """Write the curated graph (not the synthetic data) into `directory` as seed files."""
+    graph = await read_curated_graph(db)
+    documents = plan_files(graph)
+    written = write_seed_files(directory, documents)
+    others = sorted(set(directory.glob("*.toml")) - set(written))
+    return ExportReport(written, len(graph.sources), len(graph.entities), len(graph.relations), others)
