@@ -24,6 +24,7 @@ from graph.database import STATEMENT_TIMEOUT, Connection, Database, open_databas
 from graph.store.processes import die_with_parent
 from graph.store.settings import ConfigError
 from resolvers.cache import VersionedCache
+from resolvers.tokens import TokenCache
 from schema import schema
 from schema.http import GraphQLEndpoint
 
@@ -78,6 +79,7 @@ def create_app(conn: Connection, probes: Probes | None = None, limits: Limits | 
         app.state.db = db
         app.state.probes = probes or Probes()
         app.state.cache = VersionedCache()
+        app.state.tokens = TokenCache()
         _freeze_startup_objects()
         try:
             yield
@@ -89,6 +91,7 @@ def create_app(conn: Connection, probes: Probes | None = None, limits: Limits | 
         playground_html=PLAYGROUND_HTML,
         max_cost=limits.max_query_cost,
         time_budget=limits.request_timeout,
+        reads_need_token=limits.reads_need_token,
     )
     return Starlette(
         routes=[

@@ -1,4 +1,4 @@
-"""The command line: serve, load, synth, export-schema."""
+"""The command line: serve, load, synth, token, export-schema."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from graph.database import Connection, open_database
 from graph.ingest.loader import curated_loaded, load_seeds
 from graph.ingest.runs import MaintenanceBusy, recover
 from graph.ingest.seed_files import SeedError, read_seed_graph
+from graph.records import ROLES
 from graph.store.checks import check_port
 from graph.store.connection import store_connection
 from graph.store.embedded import StoreError
@@ -71,6 +72,32 @@ async def _synth(conn: Connection, actors: int, seed: int, remove_only: bool) ->
                 report.relationship_total,
                 report.seconds,
             )
+    finally:
+        await db.close()
+
+
+async def _token(conn: Connection, args: argparse.Namespace) -> None:
+    """`coopgraph token create | revoke | list`: the secret is printed once, on stdout alone."""
+    from graph import tokens
+
+    db = open_database(conn)
+    try:
+        await apply_constraints(db)
+        if args.action == "create":
+            secret, token = await tokens.create_token(db, args.name, args.role)
+            print(secret)
+            print(
+                f"coopgraph: token {token.name!r} ({token.role}) created; this is the only time it is "
+                "shown: send it as `Authorization: Bearer <token>`",
+                file=sys.stderr,
+            )
+        elif args.action == "revoke":
+            token = await tokens.revoke_token(db, args.name)
+            print(f"coopgraph: token {token.name!r} revoked at {token.revoked}", file=sys.stderr)
+        else:
+            print(f"{'name':<24} {'role':<8} {'created':<21} revoked")
+            for token in await tokens.list_tokens(db):
+                print(f"{token.name:<24} {token.role:<8} {token.created:<21} {token.revoked or '-'}")
     finally:
         await db.close()
 
@@ -150,6 +177,17 @@ def export_schema(path: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
+def _add_token_command(commands: Any) -> None:
+    token_cmd = commands.add_parser("token", help="create, revoke or list API tokens")
+    actions = token_cmd.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a token and print it (once)")
+    create.add_argument("--name", required=True, help="who or what uses it; unique, never reused")
+    create.add_argument("--role", required=True, choices=ROLES)
+    revoke = actions.add_parser("revoke", help="revoke a token by name (effective within seconds)")
+    revoke.add_argument("name")
+    actions.add_parser("list", help="names, roles, created and revoked times (never secrets)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
@@ -169,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     synth_cmd.add_argument("--actors", type=int, default=10_000)
     synth_cmd.add_argument("--seed", type=int, default=1)
     synth_cmd.add_argument("--remove", action="store_true", help="delete all synthetic data and exit")
+    _add_token_command(commands)
     export_cmd = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export_cmd.add_argument("path", nargs="?", default="schema.graphql")
     commands.add_parser(
@@ -198,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "synth":
             with store_connection(settings.graph) as conn:
                 asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
+        elif args.command == "token":
+            with store_connection(settings.graph) as conn:
+                asyncio.run(_token(conn, args))
         elif args.command == "export-seeds":
             return export_seeds_command(settings, Path(args.dir))
     except ConfigError as exc:

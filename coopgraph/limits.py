@@ -1,4 +1,5 @@
-"""What one request may take: body size, query cost, time, and how often a client may ask.
+"""What one request may take: body size, query cost, time, how often a client may ask, and
+whether it needs a token to read.
 
 Read from the environment at start-up with the other settings (coopgraph.settings), each problem
 named by its variable; the README's "Operations" section describes them.
@@ -24,6 +25,7 @@ class Limits:
     rate_burst: int = 60  # requests a client may send at once before the rate applies
     rate_limit_loopback: bool = False  # limit clients on 127.0.0.1/::1 too
     rate_limit_by: str = "address"  # or "token": the bearer token, for clients that send one
+    reads_need_token: bool = False  # every GraphQL request needs a token (reader or above)
 
     @property
     def rate_per_second(self) -> float:
@@ -85,6 +87,7 @@ def read_limits(env: Mapping[str, str], problems: list[str]) -> Limits:
         rate_burst=_whole(env, "COOPGRAPH_RATE_BURST", defaults.rate_burst, 1, problems),
         rate_limit_loopback=env_flag(env, "COOPGRAPH_RATE_LIMIT_LOOPBACK", problems),
         rate_limit_by=rate_by,
+        reads_need_token=env_flag(env, "COOPGRAPH_READS_NEED_TOKEN", problems),
     )
 
 

@@ -310,3 +310,30 @@ class Page(Generic[T]):
     offset: int
     has_next: bool
     total: int | None = None
+
+
+# The API's roles, weakest first: each role may do what the ones before it may.
+ROLES: tuple[str, ...] = ("reader", "curator", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A bearer token's public side: never its secret or the secret's hash."""
+
+    name: str
+    role: str
+    created: str  # ISO 8601, UTC
+    revoked: str | None = None  # when it was revoked (ISO 8601, UTC), or None
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> ApiToken:
+        return cls(
+            name=str(props["name"]),
+            role=str(props["role"]),
+            created=str(props["created"]),
+            revoked=_text(props.get("revoked")),
+        )
+
+    def allows(self, role: str) -> bool:
+        """Whether this token may do what `role` may (an unknown role is allowed nothing)."""
+        return self.role in ROLES and role in ROLES and ROLES.index(self.role) >= ROLES.index(role)

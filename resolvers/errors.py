@@ -20,6 +20,18 @@ class BadInput(UserError):
     code = "BAD_USER_INPUT"
 
 
+class Unauthenticated(UserError):
+    """No token where one is needed, or one that is unknown or revoked (HTTP 401)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(UserError):
+    """A valid token whose role is too low for what it asks (HTTP 403)."""
+
+    code = "FORBIDDEN"
+
+
 class Busy(Exception):
     """Too many whole-graph computations are already waiting: the service is overloaded, the
     request is not wrong (SERVICE_UNAVAILABLE; the client may retry)."""

@@ -26,6 +26,12 @@ releases, hence the version range in pyproject.toml.
   before a request gets here (body size 413, rate 429: coopgraph.middleware), it is an HTTP-level
   failure, not a GraphQL answer.
 
+* Authentication (schema/auth.py, resolvers/tokens.py): a request's ``Authorization: Bearer``
+  token is looked up before the operation runs. A malformed header, an unknown or revoked token,
+  or no token when the service needs one for reads, is 401 UNAUTHENTICATED with
+  ``WWW-Authenticate: Bearer``; a field that needs a role the request lacks makes the response
+  401 (no token) or 403 FORBIDDEN (a lower role), with either media type.
+
 Every error body is a GraphQL response whose errors carry ``extensions.code``.
 """
 
@@ -51,6 +57,10 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from graph.errors import StoreUnavailable
+from graph.records import ApiToken
+from resolvers.errors import Unauthenticated
+from resolvers.tokens import TokenCache, authenticate
 from schema.context import Context
 from schema.errors import REQUEST_ID, TIMEOUT, classify
 from schema.loaders import Loaders
@@ -63,6 +73,10 @@ JSON = "application/json"
 RESPONSE_MEDIA_TYPES = (GRAPHQL_RESPONSE_JSON, JSON)
 # A request error the server caused, not the client: 5xx rather than 400 under graphql-response+json.
 SERVER_ERROR_STATUS = {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503, TIMEOUT: 504}
+# Credentials: the same status under either media type, whether the request ran or not.
+AUTH_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403}
+# RFC 6750 section 3: a 401 names the scheme the client should use.
+WWW_AUTHENTICATE = 'Bearer realm="coopgraph"'
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -204,6 +218,7 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         playground_html: Path,
         max_cost: int | None = None,
         time_budget: float | None = None,
+        reads_need_token: bool = False,
     ) -> None:
         # No subscription protocols: the schema has no subscriptions, and every answer is one
         # JSON document (ErrorCodes relies on that).
@@ -211,10 +226,28 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
         self.playground_html = playground_html
         self.max_cost = max_cost
         self.time_budget = time_budget
+        self.reads_need_token = reads_need_token
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         db = request.app.state.db
-        return Context(db=db, loaders=Loaders(db), cache=request.app.state.cache, max_cost=self.max_cost)
+        context = Context(db=db, loaders=Loaders(db), cache=request.app.state.cache, max_cost=self.max_cost)
+        if isinstance(request, Request) and not self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        ):
+            # The playground's page is not a GraphQL request: it is served to anyone.
+            context.viewer = await self.authenticate(request)
+        return context
+
+    async def authenticate(self, request: Request) -> ApiToken | None:
+        """The request's token, or None (anonymous); Unauthenticated as the module says."""
+        cache: TokenCache = request.app.state.tokens
+        try:
+            viewer = await authenticate(request.app.state.db, cache, request.headers.get("authorization"))
+        except StoreUnavailable as exc:
+            raise HTTPException(503, "The graph database is not available; try again shortly.") from exc
+        if viewer is None and self.reads_need_token:
+            raise Unauthenticated("This service needs a bearer token (Authorization: Bearer <token>).")
+        return viewer
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.playground_html.read_text(encoding="utf-8"))
@@ -237,11 +270,25 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
                     response = await self.run(request)
             except HTTPException as exc:
                 response = self.error_response(exc, media_type or JSON, method=request.method)
+            except Unauthenticated as exc:
+                response = self.unauthenticated_response(exc, request)
             except TimeoutError:
                 if not budget.expired():
                     raise  # not ours
                 response = self.timeout_response(request)
         await response(scope, receive, send)
+
+    def unauthenticated_response(self, exc: Unauthenticated, request: Request) -> Response:
+        """401 UNAUTHENTICATED before the operation ran. The log line names neither the token
+        nor its hash."""
+        log.info("request %s: client error UNAUTHENTICATED: %s", REQUEST_ID.get() or "-", exc.message)
+        return error_response(
+            401,
+            "UNAUTHENTICATED",
+            exc.message,
+            request.headers.get("accept"),
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        )
 
     def timeout_response(self, request: Request) -> Response:
         """504 TIMEOUT: the request's work was cancelled when its time budget ran out."""
@@ -271,6 +318,8 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             status = 405
         if status == 405:
             headers["Allow"] = "POST" if method == "GET" else "GET, POST"
+        if status == 503:
+            headers["Retry-After"] = "2"
         code = HTTPStatus(status).name
         log.info("request %s: client error %s: %s", REQUEST_ID.get() or "-", code, exc.reason)
         body = error_body(exc.reason, code)
@@ -341,7 +390,25 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
             # The database went away: 503 under either media type, so that clients and load
             # balancers retry, as for the requests coopgraph.health.FailFast answers at once.
             response.status_code = 503
+        if isinstance(response_data, dict):
+            status = auth_status(response_data.get("errors"))
+            if status is not None:
+                # A field needed a role (schema/auth.py): 401 or 403 under either media type.
+                response.status_code = status
+                if status == 401:
+                    response.headers["www-authenticate"] = WWW_AUTHENTICATE
         return response
+
+
+def auth_status(errors: object) -> int | None:
+    """401 when a response's errors include UNAUTHENTICATED, else 403 for FORBIDDEN, else None."""
+    found: set[int] = set()
+    if isinstance(errors, list):
+        for error in errors:
+            code = (error.get("extensions") or {}).get("code") if isinstance(error, dict) else None
+            if code in AUTH_STATUS:
+                found.add(AUTH_STATUS[code])
+    return min(found, default=None)
 
 
 def unavailable(errors: object) -> bool:

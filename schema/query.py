@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import strawberry
 
 from graph.records import Page
-from resolvers import entities, nested, networks, relationships
+from resolvers import entities, nested, networks, relationships, tokens
 from resolvers.arguments import time_filter
 from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
 from resolvers.stats import resolve_graph_stats
+from schema.auth import AdminOnly
 from schema.context import Info
 from schema.selection import child_window, selects_below, selects_child
 from schema.types.common import DateRange, PageInfo, page_info, parse_global_id
@@ -27,6 +28,7 @@ from schema.types.networks import (
 )
 from schema.types.relationships import CommonPartner, PartnerConnection, PartnerEdge, Path, Relationship
 from schema.types.stats import GraphStats
+from schema.types.tokens import ApiToken, Viewer
 
 # Partners through a project, council, event or agreement with more members than this are
 # left out by default: a network of thousands makes everyone a "partner" of everyone, and
@@ -45,11 +47,11 @@ PartnerGroupBound = Annotated[
 # coverage) can leave out what the curators inferred: not hidden afterwards, but left out of
 # the computation, so that the answer rests on what the documents state alone.
 IncludeInferred = Annotated[
-    bool,
+    bool | None,
     strawberry.argument(
         description="false: leave inferred entities and relationships out of the computation, so "
-        "that the answer rests on what the sources state alone. Default true: everything, and "
-        "`inferred` on the answer says what rests on inference."
+        "that the answer rests on what the sources state alone. Default (and null) true: "
+        "everything, and `inferred` on the answer says what rests on inference."
     ),
 ]
 
@@ -272,7 +274,7 @@ class Query:
             first,
             after,
             with_relationships=_wants_relationships(info),
-            include_inferred=include_inferred,
+            include_inferred=include_inferred is not False,
         )
         info.context.loaders.remember([p.entity for p in page.items])
         return PartnerConnection(
@@ -306,7 +308,7 @@ class Query:
             max_group_size,
             first,
             with_relationships=_wants_relationships(info),
-            include_inferred=include_inferred,
+            include_inferred=include_inferred is not False,
         )
         return [CommonPartner.from_record(c) for c in found]
 
@@ -331,7 +333,7 @@ class Query:
             max_length,
             values(kinds),
             first,
-            include_inferred,
+            include_inferred is not False,
         )
         return [Path.from_record(p) for p in found]
 
@@ -357,7 +359,7 @@ class Query:
             project=f.project,
             when=time_filter(as_of, *_range(between)),
             max_nodes=max_nodes,
-            include_inferred=include_inferred,
+            include_inferred=include_inferred is not False,
         )
         return Network.from_record(subgraph)
 
@@ -392,7 +394,7 @@ class Query:
             min_shared,
             max_group_size,
             first,
-            include_inferred,
+            include_inferred is not False,
         )
         return [
             CoParticipationPair(
@@ -421,7 +423,7 @@ class Query:
             synthetic,
             time_filter(as_of, *_range(between)),
             first,
-            include_inferred,
+            include_inferred is not False,
         )
         return BrokerRanking.from_record(ranking)
 
@@ -433,7 +435,7 @@ class Query:
     async def timeline(
         self, info: Info, key: str, include_inferred: IncludeInferred = True
     ) -> list[TimelineItem]:
-        found = await networks.timeline(info.context.db, key, include_inferred)
+        found = await networks.timeline(info.context.db, key, include_inferred is not False)
         return [TimelineItem.from_record(e, key) for e in found]
 
     @strawberry.field(
@@ -449,8 +451,22 @@ class Query:
         include_inferred: IncludeInferred = True,
     ) -> CounsellorCoverage:
         when = time_filter(as_of, None, None)
-        result = await networks.coverage(info.context.db, key, target_ratio, when, include_inferred)
+        result = await networks.coverage(
+            info.context.db, key, target_ratio, when, include_inferred is not False
+        )
         return CounsellorCoverage.from_record(result)
+
+    @strawberry.field(description="The token this request was sent with; null when it was sent with none.")
+    def viewer(self, info: Info) -> Viewer | None:
+        viewer = info.context.viewer
+        return None if viewer is None else Viewer.from_record(viewer)
+
+    @strawberry.field(
+        description="Every API token, revoked ones too, oldest first (admin role only).",
+        permission_classes=[AdminOnly],
+    )
+    async def api_tokens(self, info: Info) -> list[ApiToken]:
+        return [ApiToken.from_record(t) for t in await tokens.api_tokens(info.context.db)]
 
 
 __all__ = ["Query", "Relationship"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +15,9 @@ from starlette.types import Message
 from coopgraph.app import create_app
 from coopgraph.limits import Limits
 from coopgraph.ratelimit import RateLimiter, client_key
+from graph import tokens
 from graph.database import Connection
+from tests.conftest import run_db
 
 GRJ = "application/graphql-response+json"
 STATS = "{ graphStats { nodeCount } }"
@@ -165,14 +169,23 @@ def test_loopback_clients_are_not_limited_unless_asked(seeded: Connection) -> No
 
 
 def test_clients_with_tokens_get_their_own_buckets_when_configured(seeded: Connection) -> None:
+    # Real tokens: the service refuses made-up ones (401), after the limiter has counted them.
+    alice, bob = (
+        run_db(
+            seeded,
+            functools.partial(tokens.create_token, name=f"{name}-{uuid.uuid4().hex[:8]}", role="reader"),
+        )[0]
+        for name in ("alice", "bob")
+    )
     with rate_limited(seeded, ELSEWHERE[0], rate_limit_by="token") as shared_address:
 
         def status(token: str) -> int:
             headers = {"Authorization": f"Bearer {token}"}
             return shared_address.post("/graphql", json={"query": STATS}, headers=headers).status_code
 
-        assert [status("alice") for _ in range(4)] == [200, 200, 200, 429]
-        assert status("bob") == 200
+        assert [status(alice) for _ in range(4)] == [200, 200, 200, 429]
+        assert status(bob) == 200
+        assert status("cg_made-up") == 401  # a bucket of its own, then refused
 
 
 def test_buckets_refill_at_the_rate_and_stay_bounded() -> None:

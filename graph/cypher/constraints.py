@@ -11,6 +11,9 @@ SETUP: Final[tuple[LiteralString, ...]] = (
     # One Meta node (the data version and the maintenance marker), even when two processes
     # claim a run on an empty graph at once.
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
+    # API tokens (graph/tokens.py): one per name, and a hash finds exactly one.
+    "CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.name IS UNIQUE",
+    "CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )

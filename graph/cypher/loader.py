@@ -38,16 +38,17 @@ CREATE_RELATIONS: Final[dict[str, str]] = {
 
 # `coopgraph load --reset`, once the new curated graph is committed: everything else (synthetic
 # data first, by DELETE_SYNTHETIC_BATCH's seek), in batches that keep each transaction's memory
-# bounded. The data version (Meta) stays; search terms go once nothing names them.
+# bounded. The data version (Meta) and the API tokens (graph/tokens.py) stay; search terms go once
+# nothing names them.
 DELETE_NON_CURATED_BATCH: Final = (
-    "MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term "
+    "MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken "
     "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 )
 
 # Whether `load --reset` will delete anything (graph/ingest/runs.py: Run.mark_stray).
 NON_CURATED_EXISTS: Final = (
-    "RETURN EXISTS { MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term } "
-    "AS found"
+    "RETURN EXISTS { MATCH (n) WHERE coalesce(n.curated, false) = false "
+    "AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken } AS found"
 )
 
 # Members of every project, council, event and agreement, kept on the node so that relationship

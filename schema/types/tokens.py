@@ -1,0 +1,56 @@
+"""API tokens and roles (schema/auth.py): who a request is, and the tokens an admin can see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from graph.records import ROLES
+from graph.records import ApiToken as ApiTokenRecord
+
+
+@strawberry.enum(
+    description="What a token may do, weakest first; each role may do what the ones before it may: "
+    "READER reads (where reads need a token), CURATOR also changes the graph, ADMIN also sees the tokens."
+)
+class Role(Enum):
+    READER = "reader"
+    CURATOR = "curator"
+    ADMIN = "admin"
+
+
+if tuple(role.value for role in Role) != ROLES:
+    raise RuntimeError("schema.types.tokens.Role must list graph.records.ROLES in order")
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@strawberry.type(description="The token a request was sent with (never its secret).")
+class Viewer:
+    name: str
+    role: Role
+
+    @classmethod
+    def from_record(cls, record: ApiTokenRecord) -> Viewer:
+        return cls(name=record.name, role=Role(record.role))
+
+
+@strawberry.type(description="An API token: its name, role and dates; never its secret or hash.")
+class ApiToken:
+    name: str
+    role: Role
+    created: datetime
+    revoked: datetime | None = strawberry.field(description="When it was revoked; null while valid.")
+
+    @classmethod
+    def from_record(cls, record: ApiTokenRecord) -> ApiToken:
+        return cls(
+            name=record.name,
+            role=Role(record.role),
+            created=datetime.fromisoformat(record.created),
+            revoked=_when(record.revoked),
+        )
