@@ -586,3 +586,13 @@ def test_an_inferred_publisher_says_so(client: TestClient, component: None) -> N
     # No reason on the link, but the publisher itself is inferred.
     assert found[PREFIX + "src2"]["publisherInferred"] is True
     assert found[PREFIX + "src2"]["publisher"] == {"key": PREFIX + "g"}
+
+
+def test_include_inferred_null_is_the_default(client: TestClient) -> None:
+    # `includeInferred: Boolean = true`: an explicit null asks for the default, not an error.
+    fields = "{ edges { node { key } inferred } }"
+    default = gql(client, f'query {{ partners(key: "lv-viaa") {fields} }}')
+    nullable = f'query($i: Boolean) {{ partners(key: "lv-viaa", includeInferred: $i) {fields} }}'
+    given = gql(client, nullable, i=None)
+    assert given == default
+    assert default["partners"]["edges"], "lv-viaa has partners in the seeds"
