@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from coopgraph.cli import main
-from graph.curated import CuratedGraph
+from graph.curated import CuratedGraph, read_curated_graph
 from graph.database import Connection, Database
-from graph.ingest.export import ExportError, export_seeds, plan_files, write_seed_files
+from graph.ingest.export import ExportError, differences, export_seeds, plan_files, write_seed_files
 from graph.ingest.loader import load_seeds
 from graph.ingest.seed_files import RELATION_KEY, SEED_DIR, read_seed_graph
 from tests.conftest import run_db
@@ -107,6 +107,34 @@ def test_exporting_the_seed_graph_reproduces_the_seed_files(seeded: Connection, 
         seed_relations = {_key(r): r for r in seed.get("relations", [])}
         my_relations = {_key(r): r for r in mine.get("relations", [])}
         assert my_relations == seed_relations, path.name
+
+
+def test_exporting_into_the_seed_files_leaves_them_byte_for_byte_as_they_are(
+    seeded: Connection, tmp_path: Path
+) -> None:
+    """Entries keep their places, headers and the fields each file gave an entity stated in two."""
+    run_db(seeded, load_seeds)
+    target = tmp_path / "seeds"
+    target.mkdir()
+    for path in seed_files():
+        (target / path.name).write_bytes(path.read_bytes())
+    report = run_db(seeded, lambda db: export_seeds(db, target))
+    assert [p.name for p in report.files] == [p.name for p in seed_files()]
+    for path in seed_files():
+        assert (target / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_files_that_would_not_load_back_into_the_graph_are_not_written(
+    seeded: Connection, tmp_path: Path
+) -> None:
+    run_db(seeded, load_seeds)
+    graph = run_db(seeded, read_curated_graph)
+    documents = plan_files(graph)
+    entity = documents["000_d840e59b7b29eb0c.toml"]["entities"][0]
+    entity["note"] = "not what the graph says"
+    with pytest.raises(ExportError, match="would load back as 'not what the graph says'"):
+        write_seed_files(tmp_path, documents, check=lambda seed: differences(graph, seed))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_command_writes_the_files(seeded: Connection, tmp_path: Path, monkeypatch: Any) -> None:

@@ -26,12 +26,13 @@ never leaves a half-written file (the set as a whole is replaced file by file).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from graph.ingest.seed_files import (
     RELATION_KEY,
     SOURCE_FIELDS,
     SeedError,
+    SeedGraph,
     read_seed_graph,
 )
 from graph.ontology import DATE_FIELDS, KIND_FIELDS, KIND_LABELS, RELATION_REQUIRED, RELATION_TYPES
@@ -186,8 +188,13 @@ def _placed(
     return files[0], files[1:]
 
 
-def plan_files(graph: CuratedGraph) -> dict[str, Row]:
-    """The seed documents to write, by file name; raises ExportError if the graph cannot be written."""
+def plan_files(graph: CuratedGraph, existing: dict[str, Row] | None = None) -> dict[str, Row]:
+    """The seed documents to write, by file name; raises ExportError if the graph cannot be written.
+
+    `existing`: the documents already in the target directory, by file name. An entity stated
+    in several documents then keeps in each further file the fields that file already gave it
+    (where the graph still agrees), and the first file leaves out what only those gave.
+    """
     problems: list[str] = []
     names = _file_names(graph.sources)
     files = {names[row["props"]["id"]]: _File(_source_fields(row, problems)) for row in graph.sources}
@@ -198,13 +205,63 @@ def plan_files(graph: CuratedGraph) -> dict[str, Row]:
         if not data or placed is None:
             continue
         first, further = placed
-        files[first].entities.append(data)
-        for name in further:
-            files[name].entities.append(_ordered(data, ENTITY_IDENTITY))
+        declared = {name: _declared(existing, name, "entities", props["id"]) for name in (first, *further)}
+        repeats = [_repeated(data, declared[name]) for name in further]
+        files[first].entities.append(_without(data, repeats, declared[first]))
+        for name, repeat in zip(further, repeats, strict=True):
+            files[name].entities.append(repeat)
     _place_relations(graph.relations, names, files, problems)
     if problems:
         raise ExportError(problems)
     return {name: _document(file) for name, file in sorted(files.items())}
+
+
+def _declared(existing: dict[str, Row] | None, name: str, section: str, ident: str) -> Row | None:
+    entries = (existing or {}).get(name, {}).get(section)
+    if not isinstance(entries, list):
+        return None
+    return next((e for e in entries if isinstance(e, dict) and e.get("id") == ident), None)
+
+
+def _repeated(data: Row, old: Row | None) -> Row:
+    """A further file's declaration: the identity, and what the file already said that still holds."""
+    repeat = _ordered(data, ENTITY_IDENTITY)
+    if old is None:
+        return repeat
+    for name, value in data.items():
+        if name in repeat or name not in old:
+            continue
+        kept: Any
+        if name == "aliases" and isinstance(old[name], list):
+            kept = [alias for alias in value if alias in old[name]]
+        elif name == "identifiers" and isinstance(old[name], dict):
+            kept = {k: v for k, v in value.items() if old[name].get(k) == v}
+        else:
+            kept = value if old[name] == value else None
+        if kept:
+            repeat[name] = kept
+    return _ordered(repeat, data)
+
+
+def _without(data: Row, repeats: list[Row], old: Row | None) -> Row:
+    """The first file's declaration: all of it, less what only further files said before."""
+    if old is None:
+        return data
+    kept = dict(data)
+    for repeat in repeats:
+        for name, value in repeat.items():
+            if name in ENTITY_IDENTITY or name not in kept:
+                continue
+            mine: Any = old.get(name) if isinstance(old.get(name), list | dict) else ()
+            if name == "aliases":
+                kept[name] = [a for a in kept[name] if a not in value or a in mine]
+            elif name == "identifiers":
+                kept[name] = {k: v for k, v in kept[name].items() if k not in value or k in mine}
+            elif name not in old:
+                del kept[name]
+            if not kept.get(name, True):
+                del kept[name]
+    return kept
 
 
 def _place_relations(
@@ -217,7 +274,7 @@ def _place_relations(
         if not data:
             continue
         rel_id = row["props"].get("id")
-        key = tuple(data.get(name) for name in RELATION_KEY)
+        key = _relation_key(data)
         if key in seen:
             problems.append(f"relationships {seen[key]!r} and {rel_id!r} state the same claim")
             continue
@@ -264,16 +321,18 @@ def _table(header: str, data: Row) -> list[str]:
     return [header, *(f"{_key(name)} = {_value(value)}" for name, value in data.items()), ""]
 
 
-def render(document: Row) -> str:
-    """One seed file's text: header comment, [source], then the entities and relations sections."""
+def render(document: Row, header: list[str] | None = None) -> str:
+    """One seed file's text: header comment, [source], then the entities and relations sections.
+
+    `header`: the comment lines to open the file with (a file being replaced keeps its own).
+    """
     source = document["source"]
     language = LANGUAGE_NAMES.get(source.get("language", ""), source.get("language", ""))
-    lines = [
+    header = header or [
         f"# Curated facts from {source.get('file')} ({language}).",
         "# All notes are the curator's own English wording.",
-        "",
-        *_table("[source]", source),
     ]
+    lines = [*header, "", *_table("[source]", source)]
     for section in ("entities", "relations"):
         if document.get(section):
             lines += [f"{SECTION} {section}", ""]
@@ -292,19 +351,31 @@ def _write_durably(path: Path, text: str) -> None:
         os.fsync(out.fileno())
 
 
-def write_seed_files(directory: Path, documents: dict[str, Row]) -> list[Path]:
-    """Write the files, validated as a set first; each one replaces its old version by a rename."""
+def write_seed_files(
+    directory: Path,
+    documents: dict[str, Row],
+    headers: dict[str, list[str]] | None = None,
+    check: Callable[[SeedGraph], list[str]] | None = None,
+) -> list[Path]:
+    """Write the files, validated as a set first; each one replaces its old version by a rename.
+
+    `check` gets what the seed validator read from the staged files and returns problems; any
+    problem, or any the validator finds, raises ExportError with nothing written.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-seeds-", dir=directory))
     try:
         staged = []
         for name, document in documents.items():
-            _write_durably(staging / name, render(document))
+            _write_durably(staging / name, render(document, (headers or {}).get(name)))
             staged.append(staging / name)
         try:
-            read_seed_graph(staged)
+            seed = read_seed_graph(staged)
         except SeedError as exc:
             raise ExportError(exc.problems) from exc
+        problems = check(seed) if check is not None else []
+        if problems:
+            raise ExportError(problems)
         written = []
         for path in staged:
             os.chmod(path, 0o644)
@@ -320,10 +391,116 @@ def write_seed_files(directory: Path, documents: dict[str, Row]) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value  # the driver's Date
+
+
+def _differences(what: str, expected: Row, loaded: Row, ignore: frozenset[str] = frozenset()) -> list[str]:
+    names = sorted((set(expected) | set(loaded)) - ignore)
+    return [
+        f"{what}: {name!r} would load back as {loaded.get(name)!r}, not {_native(expected.get(name))!r}"
+        for name in names
+        if _native(expected.get(name)) != loaded.get(name)
+    ]
+
+
+def differences(graph: CuratedGraph, seed: SeedGraph) -> list[str]:
+    """Where loading the seed files would not give back the graph they were written from."""
+    problems: list[str] = []
+    loaded_sources = {row["id"]: row for row in seed.sources}
+    publishers = {row["source"]: row for row in seed.publishers}
+    for row in graph.sources:
+        ident = row["props"]["id"]
+        problems += _differences(f"source {ident!r}", row["props"], loaded_sources.get(ident, {}))
+        publisher = publishers.get(ident, {})
+        expected = {"publisher": row["publisher"], "inferred_reason": row["publisher_inferred_reason"]}
+        loaded = {
+            "publisher": publisher.get("publisher"),
+            "inferred_reason": publisher.get("inferred_reason"),
+        }
+        problems += _differences(f"source {ident!r}", expected, loaded)
+    for props in graph.entities:
+        loaded = seed.entities.get(props["id"], {})
+        problems += _differences(f"entity {props['id']!r}", props, loaded, frozenset({"degree", "members"}))
+    relations = {row["props"]["id"]: row for row in seed.relations.values()}
+    for row in graph.relations:
+        ident = row["props"].get("id")
+        loaded = relations.get(ident, {"props": {}})
+        ends = {"from": row["from_id"], "to": row["to_id"]}
+        problems += _differences(f"relationship {ident!r}", ends, {k: loaded.get(k) for k in ends})
+        problems += _differences(f"relationship {ident!r}", row["props"], loaded["props"])
+    if len(seed.sources) != len(graph.sources) or len(seed.entities) != len(graph.entities):
+        problems.append("the files would load more sources or entities than the graph has")
+    if len(seed.relations) != len(graph.relations):
+        problems.append("the files would load another number of relationships than the graph has")
+    return problems
+
+
+def read_existing(directory: Path) -> tuple[dict[str, Row], dict[str, list[str]]]:
+    """The seed files already in `directory` (those that parse), and their opening comment lines."""
+    documents: dict[str, Row] = {}
+    headers: dict[str, list[str]] = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            documents[path.name] = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        header = list(itertools.takewhile(lambda line: line.startswith("#"), text.splitlines()))
+        if header:
+            headers[path.name] = header
+    return documents, headers
+
+
+def keep_existing_order(existing: dict[str, Row], documents: dict[str, Row]) -> None:
+    """Entries a file of the same name already holds keep their places; new ones follow them.
+
+    Exporting into seeds/ then changes only what the graph changed (the hand-made order of the
+    entries is not in the graph); into an empty directory the order is by kind, then id.
+    """
+    for name, document in documents.items():
+        old = existing.get(name, {})
+        for section in ("entities", "relations"):
+            entries = old.get(section)
+            if section not in document or not isinstance(entries, list):
+                continue
+            place: dict[str, int] = {}
+            for index, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    place.setdefault(_entry_key(section, entry), index)
+            document[section].sort(key=lambda entry: place.get(_entry_key(section, entry), len(entries)))
+
+
+def _entry_key(section: str, entry: Row) -> str:
+    return repr(entry.get("id") if section == "entities" else _relation_key(entry))
+
+
+def _relation_key(data: Row) -> tuple[Any, ...]:
+    return tuple(data.get(name) for name in RELATION_KEY)
+
+
 async def export_seeds(db: Database, directory: Path) -> ExportReport:
-    """Write the curated graph (not the synthetic data) into `directory` as seed files."""
+    """Write the curated graph (not the synthetic data) into `directory` as seed files.
+
+    The files are checked to load back into exactly the graph that was read before any is
+    written. Where the layout that follows the files already there would not (a field two files
+    gave differently, say), the entities are written whole in their first file instead.
+    """
     graph = await read_curated_graph(db)
-    documents = plan_files(graph)
-    written = write_seed_files(directory, documents)
+    existing, headers = read_existing(directory)
+
+    def check(seed: SeedGraph) -> list[str]:
+        return differences(graph, seed)
+
+    def write(documents: dict[str, Row]) -> list[Path]:
+        keep_existing_order(existing, documents)
+        return write_seed_files(directory, documents, headers, check)
+
+    try:
+        written = write(plan_files(graph, existing))
+    except ExportError:
+        if not existing:
+            raise
+        written = write(plan_files(graph))
     others = sorted(set(directory.glob("*.toml")) - set(written))
     return ExportReport(written, len(graph.sources), len(graph.entities), len(graph.relations), others)
