@@ -14,6 +14,7 @@ from graph.database import Connection, Database
 from graph.ingest.export import ExportError, differences, export_seeds, plan_files, write_seed_files
 from graph.ingest.loader import load_seeds
 from graph.ingest.seed_files import RELATION_KEY, SEED_DIR, read_seed_graph
+from graph.ingest.synth import MIN_ACTORS, generate, remove
 from tests.conftest import run_db
 
 # The curated graph, canonically: every curated node with its labels, all its properties and the
@@ -135,6 +136,24 @@ def test_files_that_would_not_load_back_into_the_graph_are_not_written(
     with pytest.raises(ExportError, match="would load back as 'not what the graph says'"):
         write_seed_files(tmp_path, documents, check=lambda seed: differences(graph, seed))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_synthetic_data_is_not_exported(seeded: Connection, tmp_path: Path) -> None:
+    run_db(seeded, load_seeds)
+    plain = run_db(seeded, lambda db: export_seeds(db, tmp_path / "plain"))
+    try:
+        run_db(seeded, lambda db: generate(db, MIN_ACTORS, 1, batch_size=500))
+        mixed = run_db(seeded, lambda db: export_seeds(db, tmp_path / "mixed"))
+    finally:
+        run_db(seeded, remove)
+    assert (mixed.sources, mixed.entities, mixed.relations) == (
+        plain.sources,
+        plain.entities,
+        plain.relations,
+    )
+    for a, b in zip(plain.files, mixed.files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+        assert "syn-" not in b.read_text(encoding="utf-8")
 
 
 def test_the_command_writes_the_files(seeded: Connection, tmp_path: Path, monkeypatch: Any) -> None:
