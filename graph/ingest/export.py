@@ -12,16 +12,17 @@ The files are what `graph/ingest/seed_files.py` reads, laid out as the curated s
   fields (the ones that make two declarations one claim) and its note, which the loader then
   finds equal and keeps as it is.
 
-Loading the files gives the same graph: the same nodes and relationships with the same ids,
-properties, sources (in file order), aliases, identifiers, notes and publisher links. What the
-graph alone cannot say is where each field was first written: an entity's fields all go to the
-first file, where the hand-made seeds may have put an alias or a note in the second, and entries
-are ordered by kind and id, not as a curator ordered them. Synthetic data is not exported: it
-is generated (`coopgraph synth`), never curated.
+What the graph cannot say is kept from the files already in the directory, where there are
+any: the order of their entries, their opening comments, and which of two files gave an entity
+stated in both an alias or a note (`plan_files`' `existing`). Exported into seeds/, the unchanged
+seed graph gives the five files byte for byte; into an empty directory, entries are ordered by
+kind and id. Synthetic data is not exported: it is generated (`coopgraph synth`), not curated.
 
-Each file is written to a temporary directory beside the others, the whole set is validated
-there with the seed validator, and only then is each file renamed into place, so a killed export
-never leaves a half-written file (the set as a whole is replaced file by file).
+Before anything is replaced, the files are written to a staging directory beside the target,
+read back by the seed validator and compared with the graph that was read (`differences`):
+loading them must give the same sources, publisher links, entities and relationships, with
+every property. Only then is each file renamed into place (fsynced), so a killed export never
+leaves a half-written file; the set is replaced file by file.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from graph.curated import CuratedGraph, read_curated_graph
 from graph.database import Database
 from graph.ingest.seed_files import (
@@ -50,12 +49,11 @@ from graph.ingest.seed_files import (
     SeedGraph,
     read_seed_graph,
 )
+from graph.ingest.seed_toml import render
 from graph.ontology import DATE_FIELDS, KIND_FIELDS, KIND_LABELS, RELATION_REQUIRED, RELATION_TYPES
 
 Row = dict[str, Any]
 
-LANGUAGE_NAMES = {"et": "Estonian", "lv": "Latvian", "fi": "Finnish", "en": "English", "ru": "Russian"}
-SECTION = "# ----------------------------------------------------------------"
 
 # Field order in the written files: the order of the curated seeds.
 SOURCE_ORDER = (
@@ -80,7 +78,6 @@ SOURCE_DERIVED = frozenset({"curated", *_DATE_DERIVED})
 RELATION_DERIVED = frozenset({"id", "kind", "sources", "curated", *_DATE_DERIVED})
 _KIND_BY_TYPE = {rel_type: kind for kind, rel_type in RELATION_TYPES.items()}
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class ExportError(Exception):
@@ -303,47 +300,6 @@ def _document(file: _File) -> Row:
     return document
 
 
-def _value(value: Any) -> str:
-    """A TOML value on one line, as the curated seeds write them (tomli-w formats the scalars)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        pairs = ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items())
-        return "{ " + pairs + " }" if pairs else "{}"
-    return tomli_w.dumps({"v": value}).removeprefix("v = ").removesuffix("\n")
-
-
-def _key(name: str) -> str:
-    return name if _BARE_KEY.match(name) else _value(name)
-
-
-def _table(header: str, data: Row) -> list[str]:
-    return [header, *(f"{_key(name)} = {_value(value)}" for name, value in data.items()), ""]
-
-
-def render(document: Row, header: list[str] | None = None) -> str:
-    """One seed file's text: header comment, [source], then the entities and relations sections.
-
-    `header`: the comment lines to open the file with (a file being replaced keeps its own).
-    """
-    source = document["source"]
-    language = LANGUAGE_NAMES.get(source.get("language", ""), source.get("language", ""))
-    header = header or [
-        f"# Curated facts from {source.get('file')} ({language}).",
-        "# All notes are the curator's own English wording.",
-    ]
-    lines = [*header, "", *_table("[source]", source)]
-    for section in ("entities", "relations"):
-        if document.get(section):
-            lines += [f"{SECTION} {section}", ""]
-            for entry in document[section]:
-                lines += _table(f"[[{section}]]", entry)
-    text = "\n".join(lines[:-1]) + "\n"
-    if tomllib.loads(text) != document:  # the one-line layout must say exactly what was meant
-        raise ExportError([f"{source.get('id')!r}: the written TOML does not read back as the data"])
-    return text
-
-
 def _write_durably(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write(text)
@@ -367,7 +323,11 @@ def write_seed_files(
     try:
         staged = []
         for name, document in documents.items():
-            _write_durably(staging / name, render(document, (headers or {}).get(name)))
+            try:
+                text = render(document, (headers or {}).get(name))
+            except ValueError as exc:
+                raise ExportError([str(exc)]) from exc
+            _write_durably(staging / name, text)
             staged.append(staging / name)
         try:
             seed = read_seed_graph(staged)
