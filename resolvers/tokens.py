@@ -52,22 +52,27 @@ class TokenCache:
 
 
 def bearer_secret(authorization: str) -> str | None:
-    """The secret of an `Authorization: Bearer <secret>` header; None for any other form."""
-    scheme, _, secret = authorization.strip().partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret or " " in secret:
+    """The token an Authorization header carries: the value of `Bearer <token>`, or a bare
+    `cg_…` token; None for another scheme (`Basic …` from a proxy that checks passwords in front
+    of the service is not meant for it). "" when the header tries to carry a token and fails."""
+    value = authorization.strip()
+    if value.startswith(tokens.PREFIX):
+        return ""  # a token without its scheme
+    scheme, _, secret = value.partition(" ")
+    if scheme.lower() != "bearer":
         return None
-    return secret
+    secret = secret.strip()
+    return "" if not secret or " " in secret else secret
 
 
 async def authenticate(db: Database, cache: TokenCache, authorization: str | None) -> ApiToken | None:
-    """The request's token; None when it sends none. Unauthenticated for a malformed header or a
-    token that is unknown or revoked: a client that sends a credential is told it failed rather
-    than served as anonymous."""
-    if authorization is None:
-        return None
-    secret = bearer_secret(authorization)
+    """The request's token; None when it sends none. Unauthenticated for a malformed bearer
+    header or a token that is unknown or revoked: a client that sends a token is told it failed
+    rather than served as anonymous."""
+    secret = None if authorization is None else bearer_secret(authorization)
     if secret is None:
+        return None
+    if not secret:
         raise Unauthenticated("The Authorization header must be `Bearer <token>`.")
     found = await cache.lookup(db, secret)
     if found is None or found.revoked is not None:

@@ -90,12 +90,20 @@ def test_viewer_names_the_token(client: TestClient, secrets_by_role: dict[str, t
 
 @pytest.mark.parametrize("accept", MEDIA_TYPES)
 @pytest.mark.parametrize(
-    "auth", ["Bearer cg_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "cg_no-scheme", "Bearer a b"]
+    "auth", ["Bearer cg_not-a-real-token", "Bearer ", "bearer", "cg_no-scheme", "Bearer a b"]
 )
 def test_a_bad_token_is_401_even_where_reads_are_open(client: TestClient, accept: str, auth: str) -> None:
     response = post(client, STATS, accept=accept, auth=auth)
     assert_unauthenticated(response, accept)
     assert "data" not in response.json()
+
+
+def test_other_schemes_are_not_tokens(client: TestClient, closed: TestClient) -> None:
+    # A proxy that checks passwords in front of the service may pass its header on.
+    basic = "Basic dXNlcjpwYXNz"
+    assert post(client, STATS, auth=basic).status_code == 200
+    assert post(client, VIEWER, auth=basic).json()["data"]["viewer"] is None
+    assert_unauthenticated(post(closed, STATS, auth=basic), GRJ)
 
 
 @pytest.mark.parametrize("accept", MEDIA_TYPES)
