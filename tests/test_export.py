@@ -11,10 +11,18 @@ import pytest
 from coopgraph.cli import main
 from graph.curated import CuratedGraph, read_curated_graph
 from graph.database import Connection, Database
-from graph.ingest.export import ExportError, differences, export_seeds, plan_files, write_seed_files
+from graph.ingest.export import (
+    ExportError,
+    differences,
+    export_seeds,
+    plan_files,
+    write_graph,
+    write_seed_files,
+)
 from graph.ingest.loader import load_seeds
 from graph.ingest.seed_files import RELATION_KEY, SEED_DIR, read_seed_graph
 from graph.ingest.synth import MIN_ACTORS, generate, remove
+from graph.text import fold
 from tests.conftest import run_db
 
 # The curated graph, canonically: every curated node with its labels, all its properties and the
@@ -212,3 +220,41 @@ def test_nothing_is_written_when_the_validator_refuses_the_files(tmp_path: Path)
         write_seed_files(tmp_path, documents)
     assert [p.name for p in tmp_path.iterdir()] == ["900_x.toml"]
     assert (tmp_path / "900_x.toml").read_text() == "old\n"
+
+
+ENTITY = 'id = "ee-x"\nkind = "ministry"\nname = "X"\nlang = "en"\nname_en = "X"\ncountry = "EE"\n'
+
+
+def _two_documents(directory: Path) -> CuratedGraph:
+    """Two files stating one entity, the second with an alias; returned as the graph they load."""
+    directory.mkdir()
+    for ident, aliases in (("900", ""), ("901", 'aliases = ["Alias one"]\n')):
+        source = f'[source]\nid = "src-{ident}"\nfile = "{ident}_x.txt"\nlanguage = "en"\ntitle_en = "X"\n'
+        (directory / f"{ident}_x.toml").write_text(f"{source}\n[[entities]]\n{ENTITY}{aliases}")
+    seed = read_seed_graph(sorted(directory.glob("*.toml")))
+    sources = [{"props": row, "publisher": None, "publisher_inferred_reason": None} for row in seed.sources]
+    return CuratedGraph(sources=sources, entities=list(seed.entities.values()))
+
+
+def _entity(path: Path) -> dict[str, Any]:
+    entity: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))["entities"][0]
+    return entity
+
+
+def test_a_further_file_keeps_the_alias_it_gave(tmp_path: Path) -> None:
+    graph = _two_documents(tmp_path / "seeds")
+    write_graph(graph, tmp_path / "seeds")
+    assert "aliases" not in _entity(tmp_path / "seeds" / "900_x.toml")
+    assert _entity(tmp_path / "seeds" / "901_x.toml")["aliases"] == ["Alias one"]
+
+
+def test_a_layout_that_would_not_load_back_the_same_falls_back_to_the_first_file(tmp_path: Path) -> None:
+    graph = _two_documents(tmp_path / "seeds")
+    entity = graph.entities[0]
+    # A new alias before the one the second file gave: written there, it would load second.
+    entity["aliases"] = ["Alias one", "Alias zero"]
+    entity["search_names"] = list(dict.fromkeys(fold(n) for n in ["X", "X", *entity["aliases"]]))
+    entity["search_key"] = " | ".join(entity["search_names"])
+    write_graph(graph, tmp_path / "seeds")
+    assert _entity(tmp_path / "seeds" / "900_x.toml")["aliases"] == ["Alias one", "Alias zero"]
+    assert "aliases" not in _entity(tmp_path / "seeds" / "901_x.toml")

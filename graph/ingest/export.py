@@ -440,13 +440,17 @@ def _relation_key(data: Row) -> tuple[Any, ...]:
 
 
 async def export_seeds(db: Database, directory: Path) -> ExportReport:
-    """Write the curated graph (not the synthetic data) into `directory` as seed files.
+    """Write the curated graph (not the synthetic data) into `directory` as seed files."""
+    return write_graph(await read_curated_graph(db), directory)
 
-    The files are checked to load back into exactly the graph that was read before any is
-    written. Where the layout that follows the files already there would not (a field two files
-    gave differently, say), the entities are written whole in their first file instead.
+
+def write_graph(graph: CuratedGraph, directory: Path) -> ExportReport:
+    """Write `graph` into `directory` as seed files that load back into exactly that graph.
+
+    The files are checked before any is written. Where the layout that follows the files already
+    there would not load back the same (an alias order it cannot keep, say), the entities are
+    written whole in their first file instead.
     """
-    graph = await read_curated_graph(db)
     existing, headers = read_existing(directory)
 
     def check(seed: SeedGraph) -> list[str]:
