@@ -63,7 +63,8 @@ def test_every_inference_names_a_written_rule() -> None:
 
 
 # "Inferring rules: I1, I2, T2." in docs/curation.md: the rules that fill in or choose.
-INFERRING = set(re.findall(r"\b([A-Z]\d)\b", re.search(r"^Inferring rules: (.*)$", CURATION, re.MULTILINE)[1]))
+_INFERRING_LINE = re.search(r"^Inferring rules: (.*)$", CURATION, re.MULTILINE)
+INFERRING = set(re.findall(r"\b([A-Z]\d)\b", _INFERRING_LINE[1] if _INFERRING_LINE else ""))
 
 
 def test_facts_resting_on_an_inferring_rule_are_flagged_inferred() -> None:
