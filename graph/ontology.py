@@ -76,6 +76,8 @@ RELATION_TYPES: Final[dict[str, str]] = {
     "distinct_from": "DISTINCT_FROM",
     "contact_for": "CONTACT_FOR",
     "issues": "ISSUES",
+    # a result of a project, not a participant in it: "created and developed in the project"
+    "developed_in": "DEVELOPED_IN",
 }
 
 # Which relation needs which extra field.
