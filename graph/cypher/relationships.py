@@ -64,11 +64,6 @@ def _page(levels: tuple[Level, ...], i: int) -> str:
     )
 
 
-def _relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
-    entity = ", properties(n) AS entity" if with_entity else ""
-    return f"UNWIND $keys AS key MATCH (n:Entity {{id: key}}) {_page(levels, 0)}RETURN key, items0{entity}"
-
-
 # Per entity, one page of its relationships with the entity at the other end, and (`levels`
 # deep) the same question of every other end: a nested selection's levels in one statement,
 # batched over every entity of the first level (a DataLoader); `with_entity` reads the entities
