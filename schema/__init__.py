@@ -15,6 +15,7 @@ from schema.caching import (
 )
 from schema.errors import ErrorCodes, log_errors
 from schema.limits import LIMIT_EXTENSIONS
+from schema.operation_name import OperationNameRequired
 from schema.query import Query
 from schema.types.entities import ENTITY_TYPES
 
@@ -38,6 +39,7 @@ schema = Schema(
     types=ENTITY_TYPES,
     extensions=[
         ErrorCodes,
+        OperationNameRequired,
         *LIMIT_EXTENSIONS,
         lambda: ParseOnce(parse_cache),
         lambda: ValidateOnce(validation_cache),

@@ -64,6 +64,7 @@ from resolvers.tokens import TokenCache, authenticate
 from schema.context import Context
 from schema.errors import REQUEST_ID, TIMEOUT, classify
 from schema.loaders import Loaders
+from schema.operation_name import OPERATION_NAMED
 
 log = logging.getLogger("coopgraph.http")
 
@@ -348,6 +349,7 @@ class GraphQLEndpoint(strawberry.asgi.GraphQL[Context, None]):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
             if operation_name == "":
                 data.operation_name = None  # "GET": an empty operationName is the same as none
+            OPERATION_NAMED.set(data.operation_name is not None)
         return data
 
     async def check_post_body(self, request: AsyncHTTPRequestAdapter) -> None:

@@ -115,6 +115,28 @@ def test_an_undefined_fragment_is_a_validation_error(client: TestClient) -> None
     assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["GRAPHQL_VALIDATION_FAILED"]
 
 
+def test_several_operations_need_an_operation_name(client: TestClient) -> None:
+    document = "query A { graphStats { nodeCount } } query B { sources { key } }"
+    for method in ("POST", "GET"):
+        if method == "POST":
+            unnamed = client.post("/graphql", json={"query": document}, headers={"Accept": GRJ})
+        else:
+            unnamed = client.get("/graphql", params={"query": document}, headers={"Accept": GRJ})
+        assert unnamed.status_code == 400, (method, unnamed.text)
+        [error] = unnamed.json()["errors"]
+        assert (
+            error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "operationName" in error["message"]
+        )
+        assert "data" not in unnamed.json()
+    named = client.post("/graphql", json={"query": document, "operationName": "B"}, headers={"Accept": GRJ})
+    assert named.status_code == 200 and named.json()["data"]["sources"]
+    # Named A explicitly: A, even though it is also the first.
+    first = client.post("/graphql", json={"query": document, "operationName": "A"}, headers={"Accept": GRJ})
+    assert first.status_code == 200 and first.json()["data"]["graphStats"]["nodeCount"] > 0
+    single = client.post("/graphql", json={"query": "query A { graphStats { nodeCount } }"})
+    assert single.status_code == 200 and single.json()["data"]["graphStats"]["nodeCount"] > 0
+
+
 # --- logging ----------------------------------------------------------------------------------
 
 
