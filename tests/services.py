@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,12 +11,17 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.constraints import apply_constraints
+from graph.database import Connection
+from graph.ingest.loader import load_seeds
+from graph.store.embedded import EmbeddedStore
 from graph.store.status import StoreStatus, read_status
-from tests.conftest import free_port
+from tests.conftest import free_port, run_db, store_settings
 
 STATS = "{ graphStats { nodeCount relationshipCount } }"
 
@@ -110,3 +116,38 @@ class Service:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         return self.process.wait(timeout=60)
+
+
+@dataclass(frozen=True)
+class CliStore:
+    """A running store with the curated seeds, and the environment under which `coopgraph`
+    commands find it (store.json in its data dir) instead of starting their own."""
+
+    conn: Connection
+    env: dict[str, str]
+
+
+@contextlib.contextmanager
+def seeded_cli_store(data_dir: Path) -> Iterator[CliStore]:
+    settings = store_settings(data_dir)
+    env = clean_env(
+        COOPGRAPH_DATA_DIR=str(data_dir),
+        COOPGRAPH_STORE_BOLT_PORT=str(settings.bolt_port),
+        COOPGRAPH_STORE_HTTP_PORT=str(settings.http_port),
+    )
+    with EmbeddedStore(settings, "coopgraph") as conn:
+        run_db(conn, apply_constraints)
+        run_db(conn, load_seeds)
+        yield CliStore(conn, env)
+
+
+def coopgraph_command(store: CliStore, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`coopgraph ARGS` against the store, to its end; output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "coopgraph", *args],
+        env=store.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

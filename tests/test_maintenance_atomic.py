@@ -26,14 +26,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from coopgraph.app import create_app
-from graph.constraints import apply_constraints
 from graph.database import Connection, Database
 from graph.ingest.loader import load_seeds
 from graph.ingest.runs import UnfinishedRun, begin, recover, unfinished_run
 from graph.ingest.synth import generate, remove
-from graph.store.embedded import EmbeddedStore
 from graph.version import graph_version
-from tests.conftest import run_db, store_settings
+from tests.conftest import run_db
+from tests.services import CliStore, coopgraph_command, seeded_cli_store
 
 ACTORS = 150  # about 180 nodes and 640 relationships: a run takes under a second
 SEEDS = (1, 2)
@@ -65,10 +64,7 @@ def fingerprints(version: str) -> list[str]:
     return version.split(" run ", maxsplit=1)[0].split("/")[:2]
 
 
-@dataclass(frozen=True)
-class Store:
-    conn: Connection
-    env: dict[str, str]
+Store = CliStore
 
 
 def _canonical(rows: list[dict[str, Any]]) -> list[str]:
@@ -97,30 +93,13 @@ def state(conn: Connection) -> State:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    data_dir = tmp_path_factory.mktemp("maintenance")
-    settings = store_settings(data_dir)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "COOPGRAPH_"))}
-    # The commands find this store running (store.json) and use it; killing them leaves it up.
-    env.update(
-        COOPGRAPH_DATA_DIR=str(data_dir),
-        COOPGRAPH_STORE_BOLT_PORT=str(settings.bolt_port),
-        COOPGRAPH_STORE_HTTP_PORT=str(settings.http_port),
-    )
-    with EmbeddedStore(settings, "coopgraph") as conn:
-        run_db(conn, apply_constraints)
-        run_db(conn, load_seeds)
-        yield Store(conn, env)
+    # The commands find this store running and use it; killing them leaves it up.
+    with seeded_cli_store(tmp_path_factory.mktemp("maintenance")) as running:
+        yield running
 
 
 def command(store: Store, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args],
-        env=store.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return coopgraph_command(store, *args)
 
 
 def completed(store: Store, *args: str) -> list[str]:

@@ -4,55 +4,28 @@ store of their own that `load --reset` and `synth` run against."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
 from graph import tokens
-from graph.constraints import apply_constraints
-from graph.database import Connection, Database
-from graph.ingest.loader import load_seeds
+from graph.database import Database
 from graph.records import ROLES, ApiToken
-from graph.store.embedded import EmbeddedStore
-from tests.conftest import run_db, store_settings
+from tests.conftest import run_db
+from tests.services import CliStore, coopgraph_command, seeded_cli_store
 
-
-@dataclass
-class Store:
-    conn: Connection
-    env: dict[str, str]
+Store = CliStore
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    data_dir = tmp_path_factory.mktemp("tokens")
-    settings = store_settings(data_dir)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "COOPGRAPH_"))}
-    # The commands find this store running (store.json in the data directory) and use it.
-    env.update(
-        COOPGRAPH_DATA_DIR=str(data_dir),
-        COOPGRAPH_STORE_BOLT_PORT=str(settings.bolt_port),
-        COOPGRAPH_STORE_HTTP_PORT=str(settings.http_port),
-    )
-    with EmbeddedStore(settings, "coopgraph") as conn:
-        run_db(conn, apply_constraints)
-        run_db(conn, load_seeds)
-        yield Store(conn, env)
+    with seeded_cli_store(tmp_path_factory.mktemp("tokens")) as running:
+        yield running
 
 
 def coopgraph(store: Store, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coopgraph", *args],
-        env=store.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return coopgraph_command(store, *args, timeout=300)
 
 
 def create(store: Store, name: str, role: str) -> str:
