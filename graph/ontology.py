@@ -53,6 +53,13 @@ REQUIRED_SUBTYPES: Final[dict[str, frozenset[str] | None]] = {
     "event": frozenset({"meeting", "conference", "seminar", "info_session"}),
 }
 
+# A retracted entity keeps its properties but trades :Entity, :Actor and its kind label for this
+# one label, so that every read which matches :Entity leaves it out without a filter.
+RETRACTED_LABEL: Final = "Retracted"
+# A retracted relationship is re-created with this type (its `kind` property keeps the original),
+# so that no traversal over RELATION_TYPES meets it.
+RETRACTED_TYPE: Final = "RETRACTED"
+
 # relation -> Neo4j relationship type.
 RELATION_TYPES: Final[dict[str, str]] = {
     "cooperates_with": "COOPERATES_WITH",
