@@ -24,6 +24,8 @@ class CuratedGraph:
     sources: list[Row] = field(default_factory=list)  # props, publisher, publisher_inferred_reason
     entities: list[Row] = field(default_factory=list)  # each a node's properties
     relations: list[Row] = field(default_factory=list)  # type, from_id, to_id, props
+    # ids of the entities with the Retracted label (the export checks that their properties agree)
+    retracted: set[str] = field(default_factory=set)
 
 
 async def read_curated_graph(db: Database) -> CuratedGraph:
@@ -34,10 +36,12 @@ async def read_curated_graph(db: Database) -> CuratedGraph:
     """
     for _ in range(ATTEMPTS):
         before = await graph_version(db)
+        entities = await db.read(cypher.CURATED_ENTITIES)
         graph = CuratedGraph(
             sources=await db.read(cypher.CURATED_SOURCES),
-            entities=[row["props"] for row in await db.read(cypher.CURATED_ENTITIES)],
+            entities=[row["props"] for row in entities],
             relations=await db.read(cypher.CURATED_RELATIONS),
+            retracted={row["props"]["id"] for row in entities if row["retracted"]},
         )
         if await graph_version(db) == before:
             return graph

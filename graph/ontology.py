@@ -87,6 +87,58 @@ RELATION_TYPES: Final[dict[str, str]] = {
     "developed_in": "DEVELOPED_IN",
 }
 
+# Which kinds each relation may join: (kinds allowed at `from`, kinds allowed at `to`). The seed
+# validator and API writes refuse any other pair (graph/ingest/seed_files.py, relation_ends_problem),
+# so a relationship question can trust what sits at each end. Read from each relation's meaning in
+# docs/ontology.md, a little wider than the seeds use where the meaning plainly allows it.
+_ACTORS = ACTOR_KINDS
+_BODIES = ACTOR_KINDS - {"person"}  # actors that can be an employer, a venue, a funder
+_ALL = frozenset(KIND_LABELS)
+RELATION_ENDS: Final[dict[str, tuple[frozenset[str], frozenset[str]]]] = {
+    "cooperates_with": (_ACTORS, _ACTORS),
+    "party_to": (_ACTORS, frozenset({"agreement"})),
+    # councils hold networks; an umbrella organisation or association has members too
+    "member_of": (_ACTORS, frozenset({"council", "organisation"})),
+    "coordinates": (_ACTORS, frozenset({"council", "project", "programme", "event"})),
+    "implements": (_ACTORS, frozenset({"project", "programme", "agreement", "regulation"})),
+    "submits": (_ACTORS, frozenset({"project"})),
+    "participates_in": (_ACTORS, frozenset({"project", "programme", "council", "event"})),
+    "funds": (_BODIES | {"programme", "project"}, _BODIES | {"project", "programme", "event"}),
+    # a unit in its organisation, a measure in its programme, a working group in its council, a
+    # county in a wider region, a sub-project or a session in the whole
+    "part_of": (
+        frozenset({"org_unit", "council", "school", "region", "programme", "project", "event"}),
+        _BODIES | {"programme", "project", "event"},
+    ),
+    "subordinate_to": (_BODIES - {"region"}, _BODIES - {"region"}),
+    "located_in": (_BODIES | {"project", "event"}, frozenset({"municipality", "region"})),
+    "holds_position": (frozenset({"person"}), _BODIES | {"project"}),
+    # a counsellor, or the centre or service that provides counselling
+    "serves": (
+        frozenset({"person", "org_unit", "organisation", "agency"}),
+        frozenset({"school", "university"}),
+    ),
+    "organises": (_ACTORS | {"project", "programme"}, frozenset({"event"})),
+    "hosts": (_BODIES, frozenset({"event"})),
+    "about": (
+        frozenset({"event"}),
+        frozenset({"project", "programme", "council", "agreement", "regulation", "target"}),
+    ),
+    "sets_target": (_BODIES | {"project", "programme", "regulation", "agreement"}, frozenset({"target"})),
+    "refers_to": (
+        frozenset({"project", "programme", "regulation", "agreement"}),
+        frozenset({"regulation", "programme", "agreement"}),
+    ),
+    "issues": (_ACTORS, frozenset({"regulation"})),
+    "distinct_from": (_ALL, _ALL),
+    "contact_for": (frozenset({"person"}), _BODIES | {"project", "programme", "event"}),
+    # what a project (or programme) created: a network, a unit, an agreement, a regulation
+    "developed_in": (
+        frozenset({"council", "org_unit", "organisation", "programme", "agreement", "regulation"}),
+        frozenset({"project", "programme"}),
+    ),
+}
+
 # Which relation needs which extra field.
 RELATION_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "distinct_from": ("note",),

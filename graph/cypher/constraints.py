@@ -14,6 +14,13 @@ SETUP: Final[tuple[LiteralString, ...]] = (
     # API tokens (graph/tokens.py): one per name, and a hash finds exactly one.
     "CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.name IS UNIQUE",
     "CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+    # A retracted entity keeps its id (graph/ontology.py RETRACTED_LABEL): looked up by it when a
+    # relation to it is loaded or a merged key is followed.
+    "CREATE CONSTRAINT retracted_id IF NOT EXISTS FOR (n:Retracted) REQUIRE n.id IS UNIQUE",
+    # The change log (API writes): one node per id; listed in order of seq, filtered by time.
+    "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE",
+    "CREATE INDEX change_seq IF NOT EXISTS FOR (c:Change) ON (c.seq)",
+    "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )

@@ -2,19 +2,23 @@
 
 from typing import Final
 
-from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES
+from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
 # Curated data is replaced whole, so a load is a sync: what the seed files no longer say
-# disappears, and loading twice gives the same graph.
+# disappears, and loading twice gives the same graph. Retracted entities are curated too.
 DELETE_CURATED: Final = "MATCH (n) WHERE n.curated = true DETACH DELETE n"
 
 CURATED_COUNT: Final = "MATCH (n:Source) WHERE n.curated = true RETURN count(n) AS count"
 
 CREATE_SOURCES: Final = "UNWIND $rows AS row CREATE (s:Source) SET s = row"
 
+# A publisher may since have been retracted (or merged away): the source still names it.
 LINK_PUBLISHERS: Final = (
     "UNWIND $rows AS row "
-    "MATCH (s:Source {id: row.source}) MATCH (p:Entity {id: row.publisher}) "
+    "MATCH (s:Source {id: row.source}) "
+    "OPTIONAL MATCH (live:Entity {id: row.publisher}) "
+    f"OPTIONAL MATCH (gone:{RETRACTED_LABEL} {{id: row.publisher}}) "
+    "WITH row, s, coalesce(live, gone) AS p "
     "CREATE (s)-[r:PUBLISHED_BY]->(p) "
     "SET r.curated = true, r.sources = [row.source], r.inferred_reason = row.inferred_reason"
 )
@@ -27,6 +31,10 @@ CREATE_ENTITIES: Final[dict[str, str]] = {
     for kind, label in KIND_LABELS.items()
 }
 
+# A retracted entity keeps its properties (its kind among them) but none of the live labels, so
+# that no read matching :Entity or a kind label meets it.
+CREATE_RETRACTED_ENTITIES: Final = f"UNWIND $rows AS row CREATE (n:{RETRACTED_LABEL}) SET n = row"
+
 CREATE_RELATIONS: Final[dict[str, str]] = {
     kind: (
         "UNWIND $rows AS row "
@@ -36,19 +44,33 @@ CREATE_RELATIONS: Final[dict[str, str]] = {
     for kind, rel_type in RELATION_TYPES.items()
 }
 
+# A retracted relation may touch a retracted entity or a live one: each end is looked up under
+# both labels (two index seeks) rather than by a scan of every node. Its `kind` is in row.props.
+CREATE_RETRACTED_RELATIONS: Final = (
+    "UNWIND $rows AS row "
+    "OPTIONAL MATCH (a1:Entity {id: row.from}) "
+    f"OPTIONAL MATCH (a2:{RETRACTED_LABEL} {{id: row.from}}) "
+    "OPTIONAL MATCH (b1:Entity {id: row.to}) "
+    f"OPTIONAL MATCH (b2:{RETRACTED_LABEL} {{id: row.to}}) "
+    "WITH row, coalesce(a1, a2) AS a, coalesce(b1, b2) AS b "
+    f"CREATE (a)-[r:{RETRACTED_TYPE}]->(b) SET r = row.props"
+)
+
 # `coopgraph load --reset`, once the new curated graph is committed: everything else (synthetic
 # data first, by DELETE_SYNTHETIC_BATCH's seek), in batches that keep each transaction's memory
-# bounded. The data version (Meta) and the API tokens (graph/tokens.py) stay; search terms go once
-# nothing names them.
+# bounded. The data version (Meta), the API tokens (graph/tokens.py) and the change log (Change
+# nodes: the history of API writes, which is not curated data but must outlive a reload) stay;
+# search terms go once nothing names them.
 DELETE_NON_CURATED_BATCH: Final = (
-    "MATCH (n) WHERE coalesce(n.curated, false) = false AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken "
+    "MATCH (n) WHERE coalesce(n.curated, false) = false "
+    "AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken AND NOT n:Change "
     "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 )
 
 # Whether `load --reset` will delete anything (graph/ingest/runs.py: Run.mark_stray).
 NON_CURATED_EXISTS: Final = (
     "RETURN EXISTS { MATCH (n) WHERE coalesce(n.curated, false) = false "
-    "AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken } AS found"
+    "AND NOT n:Meta AND NOT n:Term AND NOT n:ApiToken AND NOT n:Change } AS found"
 )
 
 # Members of every project, council, event and agreement, kept on the node so that relationship

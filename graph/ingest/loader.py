@@ -36,13 +36,17 @@ async def _run(tx: AsyncManagedTransaction, query: str, rows: list[dict[str, Any
 async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     await _run(tx, cypher.DELETE_CURATED, [])
     await _run(tx, cypher.CREATE_SOURCES, seed.sources)
-    for kind, rows in sorted(seed.entities_by_kind().items()):
+    live = seed.entities_by_kind()
+    for kind, rows in sorted(live.items()):
         await _run(tx, cypher.CREATE_ENTITIES[kind], rows)
-    terms, names = term_rows(seed.entities.values())
+    await _run(tx, cypher.CREATE_RETRACTED_ENTITIES, seed.retracted_entities())
+    # Search finds live entities only: a retracted one is named by no term.
+    terms, names = term_rows(row for rows in live.values() for row in rows)
     await (await tx.run(entities.LINK_TERMS, terms=terms)).consume()
     await _run(tx, entities.LINK_NAMES, names)
     for kind, rows in sorted(seed.relations_by_type().items()):
         await _run(tx, cypher.CREATE_RELATIONS[kind], rows)
+    await _run(tx, cypher.CREATE_RETRACTED_RELATIONS, seed.retracted_relations())
     await _run(tx, cypher.LINK_PUBLISHERS, seed.publishers)
     await (await tx.run(cypher.SET_GROUP_SIZES, synthetic=False, prefix="")).consume()
     await (await tx.run(cypher.SET_DEGREES, synthetic=False, prefix="")).consume()

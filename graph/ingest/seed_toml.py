@@ -46,7 +46,7 @@ def render(document: Row, header: list[str] | None = None) -> str:
     source = document["source"]
     language = LANGUAGE_NAMES.get(source.get("language", ""), source.get("language", ""))
     header = header or [
-        f"# Curated facts from {source.get('file')} ({language}).",
+        f"# Curated facts from {source.get('file') or source.get('url')} ({language}).",
         "# All notes are the curator's own English wording.",
     ]
     lines = [*header, "", *_table("[source]", source)]
