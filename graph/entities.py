@@ -18,6 +18,27 @@ async def entities_by_keys(db: Database, keys: Sequence[str]) -> dict[str, Entit
     return {record.key: record for record in records}
 
 
+async def retracted_by_keys(db: Database, keys: Sequence[str]) -> dict[str, EntityRecord]:
+    """Retracted entities (merged or not) by their own keys; keys of anything else are absent."""
+    rows = await db.read(cypher.RETRACTED_BY_KEYS, {"keys": list(keys)})
+    records = (EntityRecord.from_props(row["n"]) for row in rows)
+    return {record.key: record for record in records}
+
+
+async def live_keys(db: Database, keys: Sequence[str]) -> dict[str, str]:
+    """The live entity each key names, in one statement: the key itself, or for a merged entity the
+    survivor its `merged_into` chain ends at (up to cypher.MERGE_HOPS). Keys that name no live
+    entity (unknown, retracted without a survivor, a chain too long or broken) are absent."""
+    rows = await db.read(cypher.LIVE_KEYS, {"keys": list(keys)})
+    return {str(row["key"]): str(row["live"]) for row in rows}
+
+
+async def live_entities(db: Database, keys: Sequence[str]) -> dict[str, EntityRecord]:
+    """The same as live_keys, with the live entities read along (keyed by the keys asked for)."""
+    rows = await db.read(cypher.LIVE_ENTITIES, {"keys": list(keys)})
+    return {str(row["key"]): EntityRecord.from_props(row["n"]) for row in rows}
+
+
 async def sources_by_keys(db: Database, keys: Sequence[str]) -> dict[str, SourceRecord]:
     rows = await db.read(cypher.SOURCES_BY_KEYS, {"keys": list(keys)})
     records = (SourceRecord.from_row(row) for row in rows)

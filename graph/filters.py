@@ -70,3 +70,6 @@ class RelationshipWindow:
     # Each relationship's sources read along, when they are selected.
     sources: bool = False
     then: RelationshipWindow | None = None
+    # RETRACTED relationships of the kinds asked for too (includeRetracted), with whatever retracted
+    # entity is at their other end; a variant of its own, so the default read tests nothing more.
+    retracted: bool = False

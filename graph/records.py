@@ -78,6 +78,16 @@ class EntityRecord:
     metric: str | None = None
     value: float | None = None
     year: int | None = None
+    # Changed by the API this many times (optimistic concurrency).
+    revision: int = 0
+    # Set only on a retracted entity (graph.ontology.RETRACTED_LABEL); merged_into: the survivor.
+    retracted_reason: str | None = None
+    retracted_at: str | None = None
+    merged_into: str | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_reason is not None
 
     def identifier(self, scheme: str) -> str | None:
         return next((i.value for i in self.identifiers if i.scheme == scheme), None)
@@ -132,6 +142,10 @@ class EntityRecord:
             metric=_text(p.get("metric")),
             value=_number(p.get("value")),
             year=p.get("year"),
+            revision=int(p.get("revision") or 0),
+            retracted_reason=_text(p.get("retracted_reason")),
+            retracted_at=_text(p.get("retracted_at")),
+            merged_into=_text(p.get("merged_into")),
         )
 
 
@@ -208,6 +222,15 @@ class RelationshipRecord:
     note: str | None = None
     inferred: bool = False
     inferred_reason: str | None = None
+    revision: int = 0
+    # Set only on a RETRACTED relationship (graph.ontology.RETRACTED_TYPE; `kind` keeps what it was).
+    retracted_reason: str | None = None
+    retracted_at: str | None = None
+    merged_into: str | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_reason is not None
 
     @classmethod
     def from_props(cls, p: Mapping[str, Any], type_: str, from_key: str, to_key: str) -> RelationshipRecord:
@@ -228,6 +251,10 @@ class RelationshipRecord:
             note=_text(p.get("note")),
             inferred=bool(p.get("inferred")),
             inferred_reason=_text(p.get("inferred_reason")),
+            revision=int(p.get("revision") or 0),
+            retracted_reason=_text(p.get("retracted_reason")),
+            retracted_at=_text(p.get("retracted_at")),
+            merged_into=_text(p.get("merged_into")),
         )
 
     @classmethod

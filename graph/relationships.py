@@ -38,6 +38,11 @@ def _types(kinds: Sequence[str] | None) -> list[str] | None:
     return None if kinds is None else [RELATION_TYPES[k] for k in kinds]
 
 
+def _kinds(kinds: Sequence[str] | None) -> list[str] | None:
+    # A RETRACTED relationship's `kind` property: the ontology's name of what it was.
+    return None if kinds is None else list(kinds)
+
+
 def _links(raw: list[dict[str, Any]]) -> list[Link]:
     return [
         Link(
@@ -90,7 +95,11 @@ async def relationship_pages(
         params[f"limit{i}"] = level.limit + 1
         if level.when.timed:
             params.update(level.when.params(str(i)))
-    shape = tuple(cypher.Level(level.lean, level.when.timed, level.sources) for level in levels)
+        if level.retracted:
+            params[f"kinds{i}"] = _kinds(level.kinds)
+    shape = tuple(
+        cypher.Level(level.lean, level.when.timed, level.sources, level.retracted) for level in levels
+    )
     rows = await db.read(cypher.relationships_of(shape, with_entities), params)
     pages = {row["key"]: _page(row["items0"], levels, 0) for row in rows}
     found = {row["key"]: EntityRecord.from_props(row["entity"]) for row in rows} if with_entities else {}
@@ -106,10 +115,15 @@ async def relationship_by_ends(
 
 
 async def relationship_counts(
-    db: Database, keys: Sequence[str], kinds: Sequence[str] | None, when: TimeFilter
+    db: Database,
+    keys: Sequence[str],
+    kinds: Sequence[str] | None,
+    when: TimeFilter,
+    *,
+    include_retracted: bool = False,
 ) -> dict[str, int]:
-    params = {"keys": list(keys), "types": _types(kinds), **when.params()}
-    rows = await db.read(cypher.RELATIONSHIP_COUNTS, params)
+    params = {"keys": list(keys), "types": _types(kinds), "kinds": _kinds(kinds), **when.params()}
+    rows = await db.read(cypher.RELATIONSHIP_COUNTS[include_retracted], params)
     return {row["key"]: int(row["total"]) for row in rows}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from graph import entities as reads
@@ -16,11 +17,27 @@ from resolvers.pagination import window
 SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
 
 
-async def entity(db: Database, key: str) -> EntityRecord:
+async def entity(db: Database, key: str, include_retracted: bool = False) -> EntityRecord:
     found = await reads.entities_by_keys(db, [key])
-    if key not in found:
+    if key in found:
+        return found[key]
+    return await not_live(db, key, include_retracted)
+
+
+async def not_live(db: Database, key: str, include_retracted: bool) -> EntityRecord:
+    """The entity a key names that no live entity has: the retracted one itself when asked for
+    (merged or not), otherwise the survivor it was merged into; NOT_FOUND when there is none.
+
+    Only after a read of the live entity found nothing: keys of live entities, nearly all, cost
+    nothing more."""
+    if include_retracted:
+        retracted = await reads.retracted_by_keys(db, [key])
+        if key in retracted:
+            return retracted[key]
+    survivor = await reads.live_entities(db, [key])
+    if key not in survivor:
         raise NotFound(f"no entity with key {key!r}", argument="key")
-    return found[key]
+    return survivor[key]
 
 
 async def sources(db: Database, text: str | None = None) -> list[SourceRecord]:
@@ -38,15 +55,30 @@ async def sources(db: Database, text: str | None = None) -> list[SourceRecord]:
     ]
 
 
-async def require(db: Database, arguments: dict[str, str]) -> None:
-    """NOT_FOUND for the first unknown id, naming its argument; one round trip for all ids.
+async def require(db: Database, arguments: dict[str, str]) -> dict[str, str]:
+    """The live entity each key names: the key itself, or the survivor of a merged entity (the one
+    place where the API's entity keys are resolved). NOT_FOUND for the first key that names none
+    (unknown, or retracted without a survivor), naming its argument; one round trip for all keys.
 
-    `arguments` maps each id to the name of the argument that gave it.
+    `arguments` maps each key to the name of the argument that gave it. Root fields call it when
+    their answer is empty, and answer again for the survivors when a key was merged: a merged key
+    matches no live entity, so its answer is always empty, and live keys pay nothing.
     """
-    found = await reads.entities_by_keys(db, list(arguments))
+    found = await reads.live_keys(db, list(arguments))
     for key, argument in arguments.items():
         if key not in found:
             raise NotFound(f"no entity with key {key!r}", argument=argument)
+    return found
+
+
+async def survivors(db: Database, keys: list[str | None]) -> dict[str, str]:
+    """For keys given in filters (a project, a network): those that a merge moved, to their
+    survivor. Unknown keys are not errors there (the answer is empty), so none is raised."""
+    given = [key for key in keys if key is not None]
+    if not given:
+        return {}
+    found = await reads.live_keys(db, given)
+    return {key: live for key, live in found.items() if live != key}
 
 
 async def list_entities(
@@ -76,6 +108,13 @@ async def list_entities(
     )
     skip, limit = window(first, after)
     items = await reads.list_entities(db, where, sort, descending, skip, limit + 1)
+    if not items and (moved := await survivors(db, [participates_in, member_of])):
+        where = replace(
+            where,
+            project=moved.get(participates_in or "", participates_in),
+            network=moved.get(member_of or "", member_of),
+        )
+        items = await reads.list_entities(db, where, sort, descending, skip, limit + 1)
     total = await reads.count_entities(db, where) if with_total else None
     return Page(items[:limit], skip, len(items) > limit, total)
 

@@ -16,7 +16,7 @@ from graph.database import Database
 from graph.filters import RelationshipWindow
 from graph.records import EntityRecord, Page, RelationshipOf, SourceRecord
 from resolvers.arguments import time_filter
-from resolvers.errors import NotFound
+from resolvers.entities import not_live
 from resolvers.pagination import window
 
 
@@ -30,16 +30,30 @@ def relationship_window(
     lean: bool = False,
     sources: bool = False,
     then: RelationshipWindow | None = None,
+    retracted: bool = False,
 ) -> RelationshipWindow:
     """The validated window of a `relationships` field; see graph.filters.RelationshipWindow."""
     skip, limit = window(first, after)
     return RelationshipWindow(
-        tuple(kinds) if kinds else None, time_filter(as_of, *between), skip, limit, lean, sources, then
+        tuple(kinds) if kinds else None,
+        time_filter(as_of, *between),
+        skip,
+        limit,
+        lean,
+        sources,
+        then,
+        retracted=retracted,
     )
 
 
 async def entities(db: Database, keys: Sequence[str]) -> list[EntityRecord | None]:
     found = await entity_reads.entities_by_keys(db, keys)
+    return [found.get(key) for key in keys]
+
+
+async def retracted_entities(db: Database, keys: Sequence[str]) -> list[EntityRecord | None]:
+    """Retracted entities by key: the ends of RETRACTED relationships that left the graph."""
+    found = await entity_reads.retracted_by_keys(db, keys)
     return [found.get(key) for key in keys]
 
 
@@ -58,18 +72,24 @@ async def relationship_pages(
 
 
 async def entity_with_relationships(
-    db: Database, key: str, ask: RelationshipWindow
-) -> tuple[EntityRecord, Page[RelationshipOf]]:
-    """An entity and its page of relationships in one statement (a root field that selects them)."""
+    db: Database, key: str, ask: RelationshipWindow, include_retracted: bool = False
+) -> tuple[EntityRecord, Page[RelationshipOf] | None]:
+    """An entity and its page of relationships in one statement (a root field that selects them).
+
+    A key no live entity has is looked up as `entities.entity` does (a retracted entity when asked
+    for, a merge's survivor); its page is then left to the field's own loader (None)."""
     pages, found = await relationship_reads.relationship_pages(db, [key], ask, with_entities=True)
-    if key not in found:
-        raise NotFound(f"no entity with key {key!r}", argument="key")
-    return found[key], pages[key]
+    record = found.get(key)
+    if record is None or (record.retracted and not include_retracted):
+        return await not_live(db, key, include_retracted), None
+    return record, pages[key]
 
 
 async def relationship_counts(db: Database, ask: RelationshipWindow, keys: Sequence[str]) -> list[int]:
     # Counts ignore the window's shape: the same question without `then`, `lean` or `sources`.
-    found = await relationship_reads.relationship_counts(db, keys, ask.kinds, ask.when)
+    found = await relationship_reads.relationship_counts(
+        db, keys, ask.kinds, ask.when, include_retracted=ask.retracted
+    )
     return [found.get(key, 0) for key in keys]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graph import networks as reads
 from graph.database import Database
@@ -17,7 +17,7 @@ from resolvers.arguments import bounded
 from resolvers.cache import VersionedCache
 from resolvers.centrality import centrality, undirected
 from resolvers.coparticipation import Pair, strongest_pairs
-from resolvers.entities import require
+from resolvers.entities import require, survivors
 from resolvers.errors import BadInput
 
 MAX_NETWORK_NODES = 500
@@ -51,6 +51,8 @@ class TimelineEntry:
     relationship: RelationshipRecord
     # The entity, the relationship or its other end is inferred.
     inferred: bool = False
+    # The entity whose timeline this is: the survivor when the key asked for was merged into it.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,15 @@ async def network(
         nodes, truncated = await reads.neighbourhood(
             db, center, depth, where, when, max_nodes, include_inferred
         )
-        if not nodes:
-            await require(db, {center: "center"})
+        if not nodes and (live := (await require(db, {center: "center"}))[center]) != center:
+            nodes, truncated = await reads.neighbourhood(
+                db, live, depth, where, when, max_nodes, include_inferred
+            )
     elif where.countries or where.kinds or where.project:
         nodes, truncated = await reads.filtered_nodes(db, where, when, max_nodes, include_inferred)
+        if not nodes and (moved := await survivors(db, [where.project])):
+            where = replace(where, project=moved[str(where.project)])
+            nodes, truncated = await reads.filtered_nodes(db, where, when, max_nodes, include_inferred)
     else:
         raise BadInput("give a `center` or a `filter` (countries, kinds or project)", argument="center")
     return await reads.subgraph(db, nodes, when, truncated, include_inferred)
@@ -208,16 +215,17 @@ def _order(entry: TimelineEntry) -> SortKey:
 
 async def timeline(db: Database, key: str, include_inferred: bool = True) -> list[TimelineEntry]:
     rows = await reads.timeline_rows(db, key, include_inferred)
-    if not rows:
-        await require(db, {key: "key"})
+    if not rows and (live := (await require(db, {key: "key"}))[key]) != key:
+        key = live
+        rows = await reads.timeline_rows(db, key, include_inferred)
     entries: list[TimelineEntry] = []
     for event, rel, inferred in rows:
         if event is not None:
-            entries.append(TimelineEntry(event.start, "EVENT", event, rel, inferred))
+            entries.append(TimelineEntry(event.start, "EVENT", event, rel, inferred, key))
             continue
         for when, change in ((rel.validity.start, "STARTED"), (rel.validity.end, "ENDED")):
             if when is not None:
-                entries.append(TimelineEntry(when, change, None, rel, inferred))
+                entries.append(TimelineEntry(when, change, None, rel, inferred, key))
     entries.sort(key=lambda e: (_order(e), e.change, e.relationship.key))
     return entries
 
@@ -228,8 +236,9 @@ async def coverage(
     if target_ratio is not None and target_ratio <= 0:
         raise BadInput("`targetRatio` must be a positive number of students", argument="targetRatio")
     schools, targets = await reads.coverage(db, key, when, include_inferred)
-    if not schools and not targets:
-        await require(db, {key: "key"})
+    if not schools and not targets and (live := (await require(db, {key: "key"}))[key]) != key:
+        key = live
+        schools, targets = await reads.coverage(db, key, when, include_inferred)
     # Only schools with a known student count enter the ratio, on both sides of it.
     counted = [s for s in schools if s.students is not None]
     students = sum(s.students or 0 for s in counted)

@@ -44,8 +44,19 @@ async def partners(
         with_relationships=with_relationships,
         include_inferred=include_inferred,
     )
-    if total == 0:
-        await require(db, {key: "key"})
+    if total == 0 and (live := (await require(db, {key: "key"}))[key]) != key:
+        return await partners(
+            db,
+            live,
+            via,
+            kinds,
+            when,
+            max_group,
+            first,
+            after,
+            with_relationships=with_relationships,
+            include_inferred=include_inferred,
+        )
     return Page(page, skip, skip + len(page) < total, total)
 
 
@@ -80,7 +91,19 @@ async def common_partners(
         include_inferred=include_inferred,
     )
     if not found:
-        await require(db, dict.fromkeys(unique, "keys"))
+        live = await require(db, dict.fromkeys(unique, "keys"))
+        if any(live[key] != key for key in unique):
+            return await common_partners(
+                db,
+                [live[key] for key in unique],
+                via,
+                kinds,
+                when,
+                max_group,
+                first,
+                with_relationships=with_relationships,
+                include_inferred=include_inferred,
+            )
     return found
 
 
@@ -101,5 +124,7 @@ async def paths(
         raise BadInput("`from` and `to` must be different entities", argument="to")
     found = await reads.paths(db, from_key, to_key, max_length, kinds, first, include_inferred)
     if not found:
-        await require(db, {from_key: "from", to_key: "to"})
+        live = await require(db, {from_key: "from", to_key: "to"})
+        if (live[from_key], live[to_key]) != (from_key, to_key):
+            return await paths(db, live[from_key], live[to_key], max_length, kinds, first, include_inferred)
     return found

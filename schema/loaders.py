@@ -23,6 +23,8 @@ class Loaders:
         self.db = db
         self.entity = DataLoader[str, EntityRecord | None](load_fn=partial(nested.entities, db))
         self.source = DataLoader[str, SourceRecord | None](load_fn=partial(nested.sources, db))
+        # The ends of RETRACTED relationships that are retracted themselves (never live ones).
+        self.retracted = DataLoader[str, EntityRecord | None](load_fn=partial(nested.retracted_entities, db))
         self._pages: dict[RelationshipWindow, DataLoader[str, Page[RelationshipOf]]] = {}
         self._counts: dict[RelationshipWindow, DataLoader[str, int]] = {}
         # The window of each `relationships` field of the request, by its path of response keys

@@ -152,14 +152,30 @@ class Query:
                 return Relationship.from_record(relationship)
         raise NotFound(f"no node with id {id!r}", argument="id")
 
-    @strawberry.field(description="One entity by its readable key, e.g. lv-viaa.")
-    async def entity(self, info: Info, key: str) -> Entity:
+    @strawberry.field(
+        description="One entity by its readable key, e.g. lv-viaa. The key of an entity merged into "
+        "another answers the survivor."
+    )
+    async def entity(
+        self,
+        info: Info,
+        key: str,
+        include_retracted: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: a retracted entity too, merged or not, as it was (`retraction` says "
+                "why, and into which entity it was merged)."
+            ),
+        ] = False,
+    ) -> Entity:
         ask = child_window(info)
+        wanted = include_retracted is True
         if ask is None:
-            record = await entities.entity(info.context.db, key)
+            record = await entities.entity(info.context.db, key, wanted)
         else:  # the entity and its relationships' levels in one statement
-            record, page = await nested.entity_with_relationships(info.context.db, key, ask)
-            info.context.loaders.file(ask, {key: page})
+            record, page = await nested.entity_with_relationships(info.context.db, key, ask, wanted)
+            if page is not None:
+                info.context.loaders.file(ask, {key: page})
         info.context.loaders.remember([record])
         return to_entity(record)
 
@@ -436,7 +452,7 @@ class Query:
         self, info: Info, key: str, include_inferred: IncludeInferred = True
     ) -> list[TimelineItem]:
         found = await networks.timeline(info.context.db, key, include_inferred is not False)
-        return [TimelineItem.from_record(e, key) for e in found]
+        return [TimelineItem.from_record(e, e.subject or key) for e in found]
 
     @strawberry.field(
         description="Students per career counsellor in a school, municipality or region, against "

@@ -90,6 +90,12 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return {"true": True, "false": False}[value]
+    return bool(value)  # null is the default, false
+
+
 def _ahead(field: SelectedField) -> RelationshipWindow | None:
     """The window a nested `relationships` field will ask for; None when it cannot be told."""
     args = field.arguments
@@ -102,6 +108,7 @@ def _ahead(field: SelectedField) -> RelationshipWindow | None:
             (_date(between.get("start")), _date(between.get("end"))),
             _int(args.get("first", DEFAULT_PAGE)),
             args.get("after"),
+            _bool(args.get("includeRetracted", False)),
         )
     except (UserError, KeyError, ValueError, TypeError, AttributeError):
         return None  # the field's own resolver reports what is wrong
@@ -114,6 +121,7 @@ def window_below(
     between: tuple[date | None, date | None],
     first: int | None,
     after: str | None,
+    retracted: bool = False,
 ) -> RelationshipWindow:
     """A `relationships` field's window from its arguments and what it selects below."""
     edges = _named(selections, "edges")
@@ -131,6 +139,7 @@ def window_below(
         lean=not node_names & {"from", "to"} and all(_names(o.selections) <= _LEAN_ENTITY for o in others),
         sources="sources" in node_names,
         then=_ahead(below[0]) if len(below) == 1 else None,
+        retracted=retracted,
     )
 
 
@@ -141,6 +150,7 @@ def relationships_window(
     between: tuple[date | None, date | None],
     first: int | None,
     after: str | None,
+    retracted: bool = False,
 ) -> RelationshipWindow:
     """The window of the `relationships` field being resolved (fragments and merged nodes included).
 
@@ -152,7 +162,7 @@ def relationships_window(
     found = known.get(field)
     if found is None:
         selections = [s for field in info.selected_fields for s in field.selections]
-        found = known[field] = window_below(selections, kinds, as_of, between, first, after)
+        found = known[field] = window_below(selections, kinds, as_of, between, first, after, retracted)
     return found
 
 

@@ -3,8 +3,42 @@
 from typing import Final
 
 from graph.cypher.fragments import source_publisher, valid
+from graph.ontology import RETRACTED_LABEL
 
 ENTITIES_BY_KEYS: Final = "UNWIND $keys AS key MATCH (n:Entity {id: key}) RETURN properties(n) AS n"
+
+# Retracted entities, merged or not: only for what asks for them (includeRetracted, the ends of a
+# RETRACTED relationship).
+RETRACTED_BY_KEYS: Final = (
+    f"UNWIND $keys AS key MATCH (n:{RETRACTED_LABEL} {{id: key}}) RETURN properties(n) AS n"
+)
+
+# How many times a merged entity's `merged_into` is followed: a survivor merged later into
+# another leaves a chain, and a chain longer than this (or a loop) names nothing.
+MERGE_HOPS: Final = 8
+
+
+def _live(returned: str) -> str:
+    # `merged_into` is a property, not a relationship, so the chain cannot be a variable-length
+    # pattern: one seek per hop, h<i> being the entity i hops from the key. A key that names a
+    # live entity has no h0 and stays itself.
+    hops = [f"OPTIONAL MATCH (h0:{RETRACTED_LABEL} {{id: key}}) "] + [
+        f"OPTIONAL MATCH (h{i}:{RETRACTED_LABEL} {{id: h{i - 1}.merged_into}}) " for i in range(1, MERGE_HOPS)
+    ]
+    ends = " ".join(f"WHEN h{i} IS NULL THEN h{i - 1}.merged_into" for i in range(1, MERGE_HOPS))
+    return (
+        "UNWIND $keys AS key "
+        + "".join(hops)
+        + f"WITH key, CASE WHEN h0 IS NULL THEN key {ends} ELSE h{MERGE_HOPS - 1}.merged_into END AS target "
+        f"MATCH (n:Entity {{id: target}}) RETURN key, {returned}"
+    )
+
+
+# The live entity each key names: itself, or the survivor a merged entity was merged into (at
+# the end of the chain). Keys that name no live entity (unknown, retracted, a broken chain) are
+# left out.
+LIVE_KEYS: Final = _live("n.id AS live")
+LIVE_ENTITIES: Final = _live("properties(n) AS n")
 
 SOURCES_BY_KEYS: Final = (
     "UNWIND $keys AS key MATCH (s:Source {id: key}) "

@@ -6,6 +6,8 @@ chosen by the statement that uses them.
 
 from typing import Final
 
+from graph.ontology import RETRACTED_TYPE
+
 
 def valid(var: str, level: str = "") -> str:
     """The relationship or node `var` is valid at $asOf and overlaps [$from, $to].
@@ -27,19 +29,24 @@ def valid(var: str, level: str = "") -> str:
 # temporal values per relationship costs the driver more than the rest of the row.
 _RELATIONSHIP_PROPERTIES: Final = (
     "id", "kind", "start", "end", "sources", "role", "amount", "currency", "workload", "title",
-    "title_en", "note", "inferred", "inferred_reason",
+    "title_en", "note", "inferred", "inferred_reason", "revision",
 )  # fmt: skip
+# Only a RETRACTED relationship has these: read where a statement can meet one (includeRetracted).
+_RETRACTION_PROPERTIES: Final = ("retracted_reason", "retracted_at")
 
 
-def rel_map(var: str) -> str:
-    """A relationship as a map the records module understands."""
-    props = ", ".join(f"{p}: {var}.{p}" for p in _RELATIONSHIP_PROPERTIES)
+def rel_map(var: str, retracted: bool = False) -> str:
+    """A relationship as a map the records module understands; `retracted`: with what says why and
+    when it was retracted, for statements that can meet a RETRACTED one."""
+    names = _RELATIONSHIP_PROPERTIES + _RETRACTION_PROPERTIES if retracted else _RELATIONSHIP_PROPERTIES
+    props = ", ".join(f"{p}: {var}.{p}" for p in names)
     return f"{{r: {{{props}}}, type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
 
 
 # Relationship types that never connect two things in the world: provenance, the explicit
-# statement that two similar names are different entities, and the search terms' links.
-NOT_CONNECTING: Final = "['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES']"
+# statement that two similar names are different entities, the search terms' links, and what was
+# retracted.
+NOT_CONNECTING: Final = f"['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES', '{RETRACTED_TYPE}']"
 
 # Nodes through which two actors are connected without a direct relationship, as a label
 # expression: filtering by label while expanding prunes far earlier than by property after.

@@ -11,7 +11,7 @@ from graph.cypher.fragments import (
     stated,
     valid,
 )
-from graph.ontology import RELATION_TYPES
+from graph.ontology import RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
 
 class Level(NamedTuple):
@@ -20,6 +20,8 @@ class Level(NamedTuple):
     lean: bool  # the other end's names and kind alone
     timed: bool  # filtered by time ($asOf<i>, $from<i>, $to<i>)
     sources: bool  # each relationship's sources read along
+    # RETRACTED relationships of the kinds asked for too ($kinds<i>), and retracted far ends
+    retracted: bool = False
 
 
 # What is read of the other end when nothing but its names is selected: a hub's page of full
@@ -41,12 +43,27 @@ def _sources(i: int) -> str:
     )
 
 
+def _kinds(r: str, level: str, retracted: bool) -> str:
+    """The relationship `r` is of the types asked for ($types<level>, null: every kind). A RETRACTED
+    one is of the kinds asked for (its `kind`, $kinds<level>), and only taken when `retracted`."""
+    types, kinds = f"$types{level}", f"$kinds{level}"
+    if retracted:
+        return (
+            f"({types} IS NULL OR type({r}) IN {types} "
+            f"OR (type({r}) = '{RETRACTED_TYPE}' AND ({kinds} IS NULL OR {r}.kind IN {kinds})))"
+        )
+    return f"(type({r}) IN {types} OR ({types} IS NULL AND type({r}) <> '{RETRACTED_TYPE}'))"
+
+
 def _page(levels: tuple[Level, ...], i: int) -> str:
     """Level i's page for each entity of level i - 1, ordered and windowed in the database, with
     the deeper levels nested inside it (`below`)."""
-    lean, timed, sources = levels[i]
+    lean, timed, sources, retracted = levels[i]
     parent, r, m = ("n" if i == 0 else f"m{i - 1}"), f"r{i}", f"m{i}"
-    item = [f"rel: {rel_map(r)}", f"other: {_lean(m)}" if lean else f"other: properties({m})"]
+    item = [
+        f"rel: {rel_map(r, retracted)}",
+        f"other: {_lean(m)}" if lean else f"other: properties({m})",
+    ]
     body = ""
     if sources:
         body += _sources(i)
@@ -55,9 +72,10 @@ def _page(levels: tuple[Level, ...], i: int) -> str:
         body += _page(levels, i + 1)
         item.append(f"below: items{i + 1}")
     when = f" AND {valid(r, str(i))}" if timed else ""
+    ends = f"Entity|{RETRACTED_LABEL}" if retracted else "Entity"
     return (
-        f"CALL ({parent}) {{ MATCH ({parent})-[{r}]-({m}:Entity) "
-        f"WHERE ($types{i} IS NULL OR type({r}) IN $types{i}){when} "
+        f"CALL ({parent}) {{ MATCH ({parent})-[{r}]-({m}:{ends}) "
+        f"WHERE {_kinds(r, str(i), retracted)}{when} "
         f"WITH {r}, {m} ORDER BY coalesce({r}.start_date, date('0001-01-01')), type({r}), {m}.id, {r}.id "
         f"SKIP $skip{i} LIMIT $limit{i} {body}"
         f"RETURN collect({{{', '.join(item)}}}) AS items{i} }} "
@@ -68,7 +86,7 @@ def _page(levels: tuple[Level, ...], i: int) -> str:
 # deep) the same question of every other end: a nested selection's levels in one statement,
 # batched over every entity of the first level (a DataLoader); `with_entity` reads the entities
 # themselves along, for a root field. Deeper levels are read by their own statement: each level
-# multiplies the variants (8 shapes per level, built on first use).
+# multiplies the variants (16 shapes per level, built on first use).
 MAX_LEVELS: Final = 2
 
 
@@ -76,32 +94,45 @@ MAX_LEVELS: Final = 2
 def relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
     assert 1 <= len(levels) <= MAX_LEVELS
     entity = ", properties(n) AS entity" if with_entity else ""
-    return f"UNWIND $keys AS key MATCH (n:Entity {{id: key}}) {_page(levels, 0)}RETURN key, items0{entity}"
+    # A retracted entity has RETRACTED relationships alone: only a level that wants them looks for it.
+    labels = f"Entity|{RETRACTED_LABEL}" if levels[0].retracted else "Entity"
+    return f"UNWIND $keys AS key MATCH (n:{labels} {{id: key}}) {_page(levels, 0)}RETURN key, items0{entity}"
 
 
 # Every piece of the variants above, for the Neo4j linter (tests/test_cypher_lint.py): linting all
-# 144 takes minutes, and a variant is only these pieces put together.
+# 544 takes minutes, and a variant is only these pieces put together.
 _BARE, _FULL = Level(lean=False, timed=False, sources=False), Level(lean=True, timed=True, sources=True)
+_RETRACTED = Level(lean=False, timed=True, sources=True, retracted=True)
 RELATIONSHIPS_OF: Final[dict[str, str]] = {
     "one level, bare": relationships_of((_BARE,), False),
     "one level, everything": relationships_of((_FULL,), True),
     "two levels, bare": relationships_of((_BARE, _BARE), False),
     "two levels, everything": relationships_of((_FULL, _FULL), True),
     "two levels, mixed": relationships_of((_FULL, _BARE), False),
+    "two levels, retracted": relationships_of((_RETRACTED, _RETRACTED), True),
+    "two levels, retracted below": relationships_of((_BARE, _RETRACTED), False),
 }
 
 # A relationship found again from its ends: relationship properties are not indexed, the
 # ends' ids are (the global id of a relationship carries all three).
 RELATIONSHIP_BY_ENDS: Final = (
-    "MATCH (a:Entity {id: $from_key})-[r]->(b:Entity {id: $to_key}) WHERE r.id = $key "
+    "MATCH (a:Entity {id: $from_key})-[r]->(b:Entity {id: $to_key}) "
+    f"WHERE r.id = $key AND type(r) <> '{RETRACTED_TYPE}' "
     f"RETURN {rel_map('r')} AS rel"
 )
 
-RELATIONSHIP_COUNTS: Final = (
-    "UNWIND $keys AS key MATCH (n:Entity {id: key}) "
-    "RETURN key, COUNT { MATCH (n)-[r]-(:Entity) "
-    f"WHERE ($types IS NULL OR type(r) IN $types) AND {valid('r')} }} AS total"
-)
+
+def _counts(retracted: bool) -> str:
+    labels = f"Entity|{RETRACTED_LABEL}" if retracted else "Entity"
+    return (
+        f"UNWIND $keys AS key MATCH (n:{labels} {{id: key}}) "
+        f"RETURN key, COUNT {{ MATCH (n)-[r]-(:{labels}) "
+        f"WHERE {_kinds('r', '', retracted)} AND {valid('r')} }} AS total"
+    )
+
+
+# Keyed by whether RETRACTED relationships count too (the window's `retracted`).
+RELATIONSHIP_COUNTS: Final[dict[bool, str]] = {retracted: _counts(retracted) for retracted in (False, True)}
 
 
 # Who an actor is connected to, and through what: a direct relationship, or a shared

@@ -2,15 +2,38 @@
 
 from typing import Final
 
-# API tokens (graph/tokens.py) are the service's, not the knowledge graph's: not counted, not
-# shown. Two counts by label rather than a filter, so that Neo4j answers both from its count store.
+from graph.ontology import RETRACTED_LABEL, RETRACTED_TYPE
+
+# What is not counted: the service's own nodes (API tokens, graph/tokens.py; the change log) are
+# not the knowledge graph's, and what was retracted has left it (it stays only to be asked for).
+# Counts by label and type subtracted rather than a filter, so that Neo4j answers them all from
+# its count store.
+_UNCOUNTED: Final = ("ApiToken", "Change", RETRACTED_LABEL)
+
 NODE_COUNT: Final = (
-    "MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH (t:ApiToken) "
-    "WITH nodes, count(t) AS tokens RETURN nodes - tokens AS count"
+    "MATCH (n) WITH count(n) AS nodes "
+    + "".join(
+        f"OPTIONAL MATCH (x{i}:{label}) WITH nodes, count(x{i}) AS left{i} WITH nodes - left{i} AS nodes "
+        for i, label in enumerate(_UNCOUNTED)
+    )
+    + "RETURN nodes AS count"
 )
-RELATIONSHIP_COUNT: Final = "MATCH ()-[r]->() RETURN count(r) AS count"
+# A retracted entity may keep links that are no relationship in the world (its search terms, the
+# sources it published): they left the graph with it. Retracted entities are few, so they are
+# expanded; everything else is counted from the count store.
+RELATIONSHIP_COUNT: Final = (
+    "MATCH ()-[r]->() WITH count(r) AS relationships "
+    f"OPTIONAL MATCH (:{RETRACTED_LABEL})-[x]-() WITH relationships, count(DISTINCT x) AS touching "
+    f"OPTIONAL MATCH (a)-[y:{RETRACTED_TYPE}]->(b) WHERE NOT a:{RETRACTED_LABEL} AND NOT b:{RETRACTED_LABEL} "
+    "WITH relationships, touching, count(y) AS retracted RETURN relationships - touching - retracted AS count"
+)
 LABEL_COUNTS: Final = (
-    "MATCH (n) UNWIND labels(n) AS label WITH label WHERE label <> 'ApiToken' "
+    "MATCH (n) UNWIND labels(n) AS label WITH label "
+    f"WHERE NOT label IN [{', '.join(repr(label) for label in _UNCOUNTED)}] "
     "RETURN label, count(*) AS count ORDER BY label"
 )
-TYPE_COUNTS: Final = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type"
+TYPE_COUNTS: Final = (
+    f"MATCH (a)-[r]->(b) WHERE type(r) <> '{RETRACTED_TYPE}' "
+    f"AND NOT a:{RETRACTED_LABEL} AND NOT b:{RETRACTED_LABEL} "
+    "RETURN type(r) AS type, count(*) AS count ORDER BY type"
+)

@@ -83,6 +83,23 @@ class Validity:
         return cls(start=FuzzyDate.from_record(record.start), end=FuzzyDate.from_record(record.end))
 
 
+@strawberry.type(
+    description="Why and when something was retracted: it stays in the graph, but out of every answer "
+    "unless asked for (`includeRetracted`)."
+)
+class Retraction:
+    reason: str = strawberry.field(description="Why, in the curator's words.")
+    at: str | None = strawberry.field(description="When (ISO 8601, UTC).")
+    merged_into: str | None = strawberry.field(
+        description="For an entity merged into another: the survivor's key, which its own key now "
+        "resolves to."
+    )
+
+    @classmethod
+    def of(cls, reason: str | None, at: str | None, merged_into: str | None) -> Retraction | None:
+        return None if reason is None else cls(reason=reason, at=at, merged_into=merged_into)
+
+
 @strawberry.type(description="An external identifier stated in a source, e.g. a project code.")
 class Identifier:
     scheme: str

@@ -12,7 +12,7 @@ from graph.records import EntityRecord, SourceRecord
 from resolvers.pagination import DEFAULT_PAGE
 from schema.context import Info
 from schema.selection import relationships_window
-from schema.types.common import DateRange, FuzzyDate, Identifier, global_id
+from schema.types.common import DateRange, FuzzyDate, Identifier, Retraction, global_id
 from schema.types.enums import Kind, RelationKind, values
 
 if TYPE_CHECKING:
@@ -95,7 +95,19 @@ class Entity(Node):
         description="Why mentions were judged to be this one entity."
     )
     synthetic: bool = strawberry.field(description="True for generated test data, never for curated facts.")
+    revision: int = strawberry.field(
+        description="How many times the API has changed this entity (0: never); an update names the "
+        "revision it expects, so that it cannot undo a change it has not seen."
+    )
     record: strawberry.Private[EntityRecord]
+
+    @strawberry.field(
+        description="Why and when this entity was retracted; null while it is live. Only "
+        "`entity(key:, includeRetracted: true)` and the ends of retracted relationships show one."
+    )
+    def retraction(self) -> Retraction | None:
+        record = self.record
+        return Retraction.of(record.retracted_reason, record.retracted_at, record.merged_into)
 
     @strawberry.field(description="The sources that mention this entity.")
     async def sources(self, info: Info) -> list[Source]:
@@ -110,9 +122,18 @@ class Entity(Node):
         between: DateRange | None = None,
         first: int | None = DEFAULT_PAGE,
         after: str | None = None,
+        include_retracted: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: retracted relationships of these kinds too (`retraction` says "
+                "why), with their other ends, retracted or not."
+            ),
+        ] = False,
     ) -> RelationshipConnectionRef:
         period = (between.start, between.end) if between else (None, None)
-        ask = relationships_window(info, values(kinds), as_of, period, first, after)
+        ask = relationships_window(
+            info, values(kinds), as_of, period, first, after, include_retracted is True
+        )
         return await _connection_type().of_entity(info, self.key, ask)
 
 
@@ -149,6 +170,7 @@ def _common(record: EntityRecord) -> dict[str, Any]:
         "inferred_reason": record.inferred_reason,
         "identity_note": record.identity_note,
         "synthetic": record.synthetic,
+        "revision": record.revision,
         "record": record,
     }
 

@@ -13,16 +13,18 @@ from graph.records import Partner as PartnerRecord
 from resolvers.nested import RelationshipWindow
 from resolvers.pagination import encode_cursor
 from schema.context import Info
-from schema.types.common import FuzzyDate, PageInfo, Validity, global_id, page_info
-from schema.types.entities import Entity, Node, Source, entity_type, load_sources, to_entity
+from schema.types.common import FuzzyDate, PageInfo, Retraction, Validity, global_id, page_info
+from schema.types.entities import Entity, Node, Source, load_sources, to_entity
 from schema.types.enums import RelationKind, Via
 
 
 async def _entity(info: Info, key: str) -> Entity:
-    found = entity_type(await info.context.loaders.entity.load(key))
+    found = await info.context.loaders.entity.load(key)
+    if found is None:  # a retracted relationship's retracted end
+        found = await info.context.loaders.retracted.load(key)
     if found is None:  # the relationship was read a moment ago; its end was deleted since
         raise LookupError(f"entity {key!r} disappeared")
-    return found
+    return to_entity(found)
 
 
 @strawberry.type(description="A stated relationship, with its time and its sources.")
@@ -41,6 +43,11 @@ class Relationship(Node):
     note: str | None
     inferred: bool
     inferred_reason: str | None
+    revision: int = strawberry.field(description="How many times the API has changed it (0: never).")
+    retraction: Retraction | None = strawberry.field(
+        description="Why and when it was retracted; null while it holds. Only "
+        "`relationships(includeRetracted: true)` shows retracted ones."
+    )
     from_key: strawberry.Private[str]
     to_key: strawberry.Private[str]
     source_keys: strawberry.Private[list[str]]
@@ -74,6 +81,8 @@ class Relationship(Node):
             note=record.note,
             inferred=record.inferred,
             inferred_reason=record.inferred_reason,
+            revision=record.revision,
+            retraction=Retraction.of(record.retracted_reason, record.retracted_at, record.merged_into),
             from_key=record.from_key,
             to_key=record.to_key,
             source_keys=record.sources,
