@@ -6,6 +6,7 @@ constructor, and the layers above read fields, never properties by name.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -154,13 +155,14 @@ class SourceRecord:
     """A document the graph's facts come from."""
 
     key: str
-    file: str
+    file: str | None  # a file name, a URL (`url`), or both
     language: str
     title: str | None
     title_en: str
     summary: str | None
     published: FuzzyDate | None
     publisher: str | None = None
+    url: str | None = None
     # The document does not show its publisher: the link or the publisher itself is inferred.
     publisher_inferred: bool = False
     publisher_inferred_reason: str | None = None
@@ -175,7 +177,8 @@ class SourceRecord:
     ) -> SourceRecord:
         return cls(
             key=str(p["id"]),
-            file=str(p.get("file") or ""),
+            file=_text(p.get("file")),
+            url=_text(p.get("url")),
             language=str(p.get("language") or ""),
             title=_text(p.get("title")),
             title_en=str(p.get("title_en") or ""),
@@ -364,3 +367,65 @@ class ApiToken:
     def allows(self, role: str) -> bool:
         """Whether this token may do what `role` may (an unknown role is allowed nothing)."""
         return self.role in ROLES and role in ROLES and ROLES.index(self.role) >= ROLES.index(role)
+
+
+# What an API write or an import did (graph/curation/changes.py writes them, graph/history.py reads).
+CHANGE_ACTIONS: tuple[str, ...] = (
+    "add_source",
+    "create_entity",
+    "update_entity",
+    "assert_relationship",
+    "retract_relationship",
+    "retract_entity",
+    "merge_entities",
+    "import",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one thing, before and after a change (None: absent)."""
+
+    target: str  # "entity", "relationship" or "source"
+    key: str
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One committed change: who, when, what (per field), why, and the data version it made."""
+
+    key: str
+    seq: int
+    at: str  # ISO 8601, UTC, with microseconds
+    author: str
+    action: str
+    reason: str | None
+    version: str
+    entities: list[str]
+    relationships: list[str]
+    sources: list[str]
+    items: list[FieldChange]
+    subject: str = ""  # the key of what the change is about (the API's answer to it)
+
+    @classmethod
+    def from_props(cls, p: Mapping[str, Any]) -> ChangeRecord:
+        diff = json.loads(str(p.get("diff") or "[]"))
+        return cls(
+            key=str(p["id"]),
+            seq=int(p["seq"]),
+            at=str(p["at"]),
+            author=str(p["author"]),
+            action=str(p["action"]),
+            reason=_text(p.get("reason")),
+            version=str(p.get("version") or ""),
+            entities=[str(k) for k in p.get("entities") or ()],
+            relationships=[str(k) for k in p.get("relationships") or ()],
+            sources=[str(k) for k in p.get("sources") or ()],
+            items=[
+                FieldChange(d["target"], d["key"], d["field"], d.get("before"), d.get("after")) for d in diff
+            ],
+            subject=str(p.get("subject") or ""),
+        )

@@ -107,10 +107,11 @@ async def relationship_pages(
 
 
 async def relationship_by_ends(
-    db: Database, from_key: str, to_key: str, key: str
+    db: Database, from_key: str, to_key: str, key: str, *, include_retracted: bool = False
 ) -> RelationshipRecord | None:
     params = {"from_key": from_key, "to_key": to_key, "key": key}
-    rows = await db.read(cypher.RELATIONSHIP_BY_ENDS, params)
+    query = cypher.ANY_RELATIONSHIP_BY_ENDS if include_retracted else cypher.RELATIONSHIP_BY_ENDS
+    rows = await db.read(query, params)
     return RelationshipRecord.from_row(rows[0]["rel"]) if rows else None
 
 

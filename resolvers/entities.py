@@ -51,7 +51,10 @@ async def sources(db: Database, text: str | None = None) -> list[SourceRecord]:
     return [
         source
         for source in found
-        if any(wanted in f" {fold(part)}" for part in (source.title or "", source.title_en, source.file))
+        if any(
+            wanted in f" {fold(part)}"
+            for part in (source.title or "", source.title_en, source.file or "", source.url or "")
+        )
     ]
 
 

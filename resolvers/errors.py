@@ -20,6 +20,12 @@ class BadInput(UserError):
     code = "BAD_USER_INPUT"
 
 
+class Conflict(UserError):
+    """The write was based on a state that is no longer true: a newer revision, a key taken."""
+
+    code = "CONFLICT"
+
+
 class Unauthenticated(UserError):
     """No token where one is needed, or one that is unknown or revoked (HTTP 401)."""
 

@@ -60,8 +60,10 @@ async def partners(
     return Page(page, skip, skip + len(page) < total, total)
 
 
-async def relationship(db: Database, from_key: str, to_key: str, key: str) -> RelationshipRecord | None:
-    return await reads.relationship_by_ends(db, from_key, to_key, key)
+async def relationship(
+    db: Database, from_key: str, to_key: str, key: str, *, include_retracted: bool = False
+) -> RelationshipRecord | None:
+    return await reads.relationship_by_ends(db, from_key, to_key, key, include_retracted=include_retracted)
 
 
 async def common_partners(

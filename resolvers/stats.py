@@ -11,3 +11,8 @@ async def resolve_graph_stats(db: Database, cache: VersionedCache) -> GraphStats
     """Whole-graph counts scan everything: computed once per data version."""
     version = await graph_version(db)
     return await cache.get(("stats",), version, lambda: graph_stats(db), lambda: graph_version(db))
+
+
+async def data_version(db: Database) -> str:
+    """Changes exactly when committed data changes: a load, a synthetic run, a curator's write."""
+    return await graph_version(db)

@@ -15,6 +15,7 @@ from schema.caching import (
 )
 from schema.errors import ErrorCodes, log_errors
 from schema.limits import LIMIT_EXTENSIONS
+from schema.mutation import Mutation
 from schema.operation_name import OperationNameRequired
 from schema.query import Query
 from schema.types.entities import ENTITY_TYPES
@@ -36,6 +37,7 @@ validation_cache = ByteBoundedCache[list[GraphQLError]](VALIDATION_CACHE_BYTES)
 
 schema = Schema(
     query=Query,
+    mutation=Mutation,
     types=ENTITY_TYPES,
     extensions=[
         ErrorCodes,

@@ -8,17 +8,18 @@ from typing import Annotated, Any
 import strawberry
 
 from graph.records import Page
-from resolvers import entities, nested, networks, relationships, tokens
+from resolvers import entities, history, nested, networks, relationships, tokens
 from resolvers.arguments import time_filter
 from resolvers.errors import NotFound
 from resolvers.pagination import encode_cursor
-from resolvers.stats import resolve_graph_stats
+from resolvers.stats import data_version, resolve_graph_stats
 from schema.auth import AdminOnly
 from schema.context import Info
 from schema.selection import child_window, selects_below, selects_child
 from schema.types.common import DateRange, PageInfo, page_info, parse_global_id
 from schema.types.entities import Entity, Node, Source, to_entity
 from schema.types.enums import Country, EntitySort, Kind, RelationKind, SharedKind, SortDirection, Via, values
+from schema.types.history import ChangeConnection
 from schema.types.networks import (
     BrokerRanking,
     CoParticipationPair,
@@ -133,6 +134,13 @@ class Query:
     @strawberry.field(description="Node and relationship counts of the whole graph.")
     async def graph_stats(self, info: Info) -> GraphStats:
         return GraphStats.from_record(await resolve_graph_stats(info.context.db, info.context.cache))
+
+    @strawberry.field(
+        description="The graph's data version: it changes exactly when committed data changes (a load, "
+        "a curator's write), so an answer cached under it stays true while it stays the same."
+    )
+    async def data_version(self, info: Info) -> str:
+        return await data_version(info.context.db)
 
     @strawberry.field(description="Fetch anything by its global id (Relay).")
     async def node(self, info: Info, id: strawberry.ID) -> Node:
@@ -471,6 +479,39 @@ class Query:
             info.context.db, key, target_ratio, when, include_inferred is not False
         )
         return CounsellorCoverage.from_record(result)
+
+    @strawberry.field(
+        description="The change log: every committed API write and import, oldest first, with who, "
+        "when, why, the data version it made and each field before and after. Follow it with "
+        "`after` the last end cursor."
+    )
+    async def changes(
+        self,
+        info: Info,
+        since: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only changes at or after this ISO 8601 date-time (UTC unless it has an "
+                "offset) or date (from its start, UTC)."
+            ),
+        ] = None,
+        entity: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only changes that touched the entity with this key (its own key: a "
+                "merged entity's changes stay under its key, the survivor's under the survivor's)."
+            ),
+        ] = None,
+        author: Annotated[
+            str | None, strawberry.argument(description="Only changes made with the token of this name.")
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ChangeConnection:
+        page = await history.changes(
+            info.context.db, since=since, entity=entity, author=author, first=first, after=after
+        )
+        return ChangeConnection.from_page(page)
 
     @strawberry.field(description="The token this request was sent with; null when it was sent with none.")
     def viewer(self, info: Info) -> Viewer | None:

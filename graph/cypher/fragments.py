@@ -48,6 +48,19 @@ def rel_map(var: str, retracted: bool = False) -> str:
 # retracted.
 NOT_CONNECTING: Final = f"['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES', '{RETRACTED_TYPE}']"
 
+
+def degree(var: str) -> str:
+    """How many live relationships the entity `var` has (provenance and search links aside): kept
+    on the node for network drawings, refreshed by every load and write."""
+    return f"COUNT {{ MATCH ({var})-[r]-(:Entity) WHERE NOT type(r) IN {NOT_CONNECTING} }}"
+
+
+def members(var: str) -> str:
+    """How many actors take part in the group `var` (a project, council, event, agreement): kept
+    on the node so that relationship questions can skip very large groups without expanding them."""
+    return f"COUNT {{ MATCH ({var})-[r]-(:Actor) WHERE NOT type(r) IN {NOT_CONNECTING} }}"
+
+
 # Nodes through which two actors are connected without a direct relationship, as a label
 # expression: filtering by label while expanding prunes far earlier than by property after.
 INTERMEDIARY_LABELS: Final = "Project|Council|Event|Agreement"

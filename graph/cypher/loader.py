@@ -2,6 +2,7 @@
 
 from typing import Final
 
+from graph.cypher.fragments import degree, members
 from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
 # Curated data is replaced whole, so a load is a sync: what the seed files no longer say
@@ -80,14 +81,28 @@ NON_CURATED_EXISTS: Final = (
 SET_GROUP_SIZES: Final = (
     "MATCH (m:Project|Council|Event|Agreement) "
     "WHERE coalesce(m.synthetic, false) = $synthetic AND m.id STARTS WITH $prefix "
-    "SET m.members = COUNT { MATCH (m)-[r]-(:Actor) "
-    "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
+    f"SET m.members = {members('m')}"
 )
 
 # Each entity's number of relationships (search terms and provenance links aside), kept on the
 # node for network drawings; like group sizes, refreshed after every load.
 SET_DEGREES: Final = (
     "MATCH (n:Entity) WHERE coalesce(n.synthetic, false) = $synthetic AND n.id STARTS WITH $prefix "
-    "SET n.degree = COUNT { MATCH (n)-[r]-(:Entity) "
-    "WHERE NOT type(r) IN ['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES'] }"
+    f"SET n.degree = {degree('n')}"
+)
+
+# Changes made through the API since the seed files last held the whole curated graph (a load
+# from them, or an export to them): a load would replace them, so it asks first (graph/ingest/loader.py).
+UNSAVED_CHANGES: Final = (
+    "MATCH (m:Meta {id: 'graph'}) "
+    "WITH m, coalesce(m.change_seq, 0) - coalesce(m.saved_seq, 0) AS unsaved WHERE unsaved > 0 "
+    "OPTIONAL MATCH (c:Change {seq: m.change_seq}) "
+    "RETURN unsaved, c.id AS last, c.author AS author, c.at AS at"
+)
+SAVED_AFTER_LOAD: Final = "MATCH (m:Meta {id: 'graph'}) SET m.saved_seq = coalesce(m.change_seq, 0)"
+CHANGE_SEQ: Final = "OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.change_seq, 0) AS seq"
+# An export wrote the graph as it was at change $seq (or later).
+SAVED_BY_EXPORT: Final = (
+    "MATCH (m:Meta {id: 'graph'}) "
+    "SET m.saved_seq = CASE WHEN coalesce(m.saved_seq, 0) < $seq THEN $seq ELSE m.saved_seq END"
 )

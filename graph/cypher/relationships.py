@@ -120,6 +120,11 @@ RELATIONSHIP_BY_ENDS: Final = (
     f"WHERE r.id = $key AND type(r) <> '{RETRACTED_TYPE}' "
     f"RETURN {rel_map('r')} AS rel"
 )
+# The same, retracted or not, with ends live or retracted: what a curator's write just changed.
+ANY_RELATIONSHIP_BY_ENDS: Final = (
+    f"MATCH (a {{id: $from_key}})-[r]->(b {{id: $to_key}}) WHERE (a:Entity OR a:{RETRACTED_LABEL}) "
+    f"AND (b:Entity OR b:{RETRACTED_LABEL}) AND r.id = $key RETURN {rel_map('r', retracted=True)} AS rel"
+)
 
 
 def _counts(retracted: bool) -> str:

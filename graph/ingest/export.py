@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.curated import CuratedGraph, read_curated_graph
+from graph.cypher import loader as load_cypher
 from graph.database import Database
 from graph.ingest.seed_files import (
     ENTITY_COMMON,
@@ -473,8 +474,14 @@ def _relation_key(data: Row) -> tuple[Any, ...]:
 
 
 async def export_seeds(db: Database, directory: Path) -> ExportReport:
-    """Write the curated graph (not the synthetic data) into `directory` as seed files."""
-    return write_graph(await read_curated_graph(db), directory)
+    """Write the curated graph (not the synthetic data) into `directory` as seed files.
+
+    Afterwards the changes made through the API up to the read are held by seed files: a load
+    no longer asks before it replaces them (graph/ingest/loader.py)."""
+    seq = (await db.read(load_cypher.CHANGE_SEQ))[0]["seq"]
+    report = write_graph(await read_curated_graph(db), directory)
+    await db.write(load_cypher.SAVED_BY_EXPORT, {"seq": seq})
+    return report
 
 
 def write_graph(graph: CuratedGraph, directory: Path) -> ExportReport:

@@ -16,8 +16,27 @@ from graph.cypher import entities, version
 from graph.cypher import loader as cypher
 from graph.database import Database
 from graph.entities import term_rows
+from graph.errors import GraphError
 from graph.ingest import runs
 from graph.ingest.seed_files import SeedGraph, read_seed_graph
+
+
+class UnsavedChanges(GraphError):
+    """The graph holds changes made through the API that no seed file holds: a load would lose them."""
+
+    def __init__(self, unsaved: int, last: str | None, author: str | None, at: str | None) -> None:
+        super().__init__(
+            f"the graph holds {unsaved} change(s) made through the API that the seed files do not "
+            f"(the last: {last} by {author} at {at}); write them out first (coopgraph export-seeds "
+            "seeds/) or load with --discard-changes to replace them with the seed files"
+        )
+        self.unsaved = unsaved
+
+
+async def _check_saved(tx: AsyncManagedTransaction) -> None:
+    found = await (await tx.run(cypher.UNSAVED_CHANGES)).data()
+    if found:
+        raise UnsavedChanges(**found[0])
 
 
 @dataclass(frozen=True)
@@ -33,7 +52,9 @@ async def _run(tx: AsyncManagedTransaction, query: str, rows: list[dict[str, Any
     await result.consume()
 
 
-async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
+async def _write(tx: AsyncManagedTransaction, seed: SeedGraph, discard_changes: bool) -> None:
+    if not discard_changes:
+        await _check_saved(tx)
     await _run(tx, cypher.DELETE_CURATED, [])
     await _run(tx, cypher.CREATE_SOURCES, seed.sources)
     live = seed.entities_by_kind()
@@ -53,6 +74,7 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph) -> None:
     await (await tx.run(entities.DELETE_ORPHAN_TERMS)).consume()
     result = await tx.run(version.SET_CURATED_VERSION, version=seed.fingerprint())
     await result.consume()
+    await (await tx.run(cypher.SAVED_AFTER_LOAD)).consume()
 
 
 async def load_seeds(
@@ -61,16 +83,31 @@ async def load_seeds(
     *,
     reset: bool = False,
     progress: runs.Progress | None = None,
+    discard_changes: bool = False,
 ) -> LoadReport:
     """Replace the curated graph with the seed files' content (default: seeds/*.toml), all or nothing.
 
     With reset=True everything else (synthetic data too) is deleted once the new curated graph
-    is committed. Raises SeedError (and writes nothing) when a seed file is invalid, and
-    MaintenanceBusy when another maintenance run holds the graph.
+    is committed. Raises SeedError (and writes nothing) when a seed file is invalid,
+    MaintenanceBusy when another maintenance run holds the graph, and UnsavedChanges when changes
+    made through the API would be lost (unless `discard_changes`).
     """
     seed = seed if seed is not None else read_seed_graph()
+    try:
+        return await _load(db, seed, reset, progress, discard_changes)
+    except GraphError as exc:
+        if isinstance(exc.__cause__, UnsavedChanges):  # raised inside the run's first transaction
+            raise exc.__cause__ from None
+        raise
+
+
+async def _load(
+    db: Database, seed: SeedGraph, reset: bool, progress: runs.Progress | None, discard_changes: bool
+) -> LoadReport:
     if not reset:
-        await runs.begin(db, "load", "load", first=lambda tx, _run: _write(tx, seed), finish=True)
+        await runs.begin(
+            db, "load", "load", first=lambda tx, _run: _write(tx, seed, discard_changes), finish=True
+        )
     else:
         if progress is not None:
             progress("load --reset: writing the new curated graph")
@@ -78,7 +115,7 @@ async def load_seeds(
         async def first(tx: AsyncManagedTransaction, run: runs.Run) -> None:
             # What is deleted below is everything not curated: decided before the new graph exists.
             deleting = (await runs.rows_of(tx, cypher.NON_CURATED_EXISTS, {}))[0]["found"]
-            await _write(tx, seed)
+            await _write(tx, seed, discard_changes)
             await run.fence(tx, run.mark_stray(bool(deleting), None))
 
         run = await runs.begin(db, "reset", runs.PURGE, first=first, progress=progress)

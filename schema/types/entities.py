@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 import strawberry
 
 from graph.records import EntityRecord, SourceRecord
+from resolvers import history as change_log
 from resolvers.pagination import DEFAULT_PAGE
 from schema.context import Info
 from schema.selection import relationships_window
 from schema.types.common import DateRange, FuzzyDate, Identifier, Retraction, global_id
 from schema.types.enums import Kind, RelationKind, values
+from schema.types.history import ChangeConnection
 
 if TYPE_CHECKING:
     from schema.types.relationships import RelationshipConnection
@@ -32,7 +34,8 @@ class Node:
 @strawberry.type(description="A document the graph's facts come from.")
 class Source(Node):
     key: str = strawberry.field(description="Readable id, e.g. src-001.")
-    file: str = strawberry.field(description="The document's file name.")
+    file: str | None = strawberry.field(description="The document's file name (null: known by its URL).")
+    url: str | None = strawberry.field(description="Where the document is on the web.")
     language: str
     title: str | None = strawberry.field(description="The document's own headline, where it has one.")
     title_en: str
@@ -61,6 +64,7 @@ class Source(Node):
             id=global_id("Source", record.key),
             key=record.key,
             file=record.file,
+            url=record.url,
             language=record.language,
             title=record.title,
             title_en=record.title_en,
@@ -135,6 +139,15 @@ class Entity(Node):
             info, values(kinds), as_of, period, first, after, include_retracted is True
         )
         return await _connection_type().of_entity(info, self.key, ask)
+
+    @strawberry.field(
+        description="Changes that touched this entity, oldest first (as `changes(entity:)`: those "
+        "under its own key; a merged entity's stay under its key, not the survivor's)."
+    )
+    async def history(
+        self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None
+    ) -> ChangeConnection:
+        return ChangeConnection.from_page(await change_log.history(info.context.db, self.key, first, after))
 
 
 @functools.cache

@@ -11,6 +11,7 @@ import strawberry
 
 from graph.dates import PRECISIONS
 from graph.ontology import COUNTRIES, KIND_LABELS, RELATION_TYPES
+from graph.records import CHANGE_ACTIONS
 
 
 def _vocabulary(
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     RelationKind = Enum
     Country = Enum
     DatePrecision = Enum
+    ChangeAction = Enum
 else:
     Kind = _vocabulary("Kind", KIND_LABELS, "What kind of thing an entity is.")
     RelationKind = _vocabulary("RelationKind", RELATION_TYPES, "What kind of relationship an edge states.")
@@ -43,6 +45,7 @@ else:
     DatePrecision = _vocabulary(
         "DatePrecision", PRECISIONS, "How precisely a source dates something, and how to read it.", PRECISIONS
     )
+    ChangeAction = _vocabulary("ChangeAction", CHANGE_ACTIONS, "What a change to the graph did.")
 
 
 @strawberry.enum(description="How two actors are connected.")

@@ -1,0 +1,79 @@
+"""What a write reads before it writes, inside its transaction: entities by key, sources, claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.curation.errors import Missing
+from graph.curation.transaction import rows
+from graph.cypher import curation as cypher
+from graph.ingest.seed_files import ENTITY_COMMON
+from graph.ontology import KIND_FIELDS, RELATION_TYPES
+
+Row = dict[str, Any]
+
+# How many merges a key is followed through to its survivor.
+MERGE_HOPS = 8
+
+
+async def live_entity(tx: AsyncManagedTransaction, key: str, field: str, *, follow: bool = True) -> Row:
+    """The properties of the live entity `key` names, or Missing. A merged key names its survivor
+    when `follow`: a claim about the merged entity is one about the survivor; but an update or a
+    retraction must name what it changes."""
+    asked = key
+    for _ in range(MERGE_HOPS + 1):
+        found = (await rows(tx, cypher.RESOLVE, keys=[key]))[0]
+        if found["live"] is not None:
+            props: Row = found["live"]
+            return props
+        if found["merged_into"] is None or not follow:
+            state = "does not exist"
+            if found["merged_into"] is not None:
+                state = f"was merged into {found['merged_into']!r}"
+            elif found["retracted"] is not None:
+                state = "is retracted"
+            raise Missing(f"entity {asked!r} {state}", field)
+        key = str(found["merged_into"])
+    raise Missing(f"entity {asked!r} is merged more than {MERGE_HOPS} times over", field)
+
+
+async def key_taken(tx: AsyncManagedTransaction, key: str) -> bool:
+    found = (await rows(tx, cypher.RESOLVE, keys=[key]))[0]
+    return found["live"] is not None or found["retracted"] is not None
+
+
+async def check_sources(tx: AsyncManagedTransaction, ids: Sequence[str], field: str = "sources") -> None:
+    if not ids:
+        raise Missing("at least one source is required: the document that states it", field)
+    found = {row["id"] for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(ids))}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise Missing(f"no source {', '.join(map(repr, unknown))}; add it first (addSource)", field)
+
+
+async def claim(tx: AsyncManagedTransaction, kind: str, start: str, end: str, rel_id: str) -> Row | None:
+    """The relationship `rel_id` from `start` to `end`, live (of `kind`) or retracted: type and props."""
+    found = await rows(
+        tx, cypher.CLAIM, types=[RELATION_TYPES[kind]], id=rel_id, **{"from": start, "to": end}
+    )
+    return found[0] if found else None
+
+
+def entity_data(props: Row) -> Row:
+    """An entity's stored properties as the fields of a seed file's entity table."""
+    kind = str(props["kind"])
+    names = set(ENTITY_COMMON) | set(KIND_FIELDS.get(kind, {}))
+    data = {name: value for name, value in props.items() if name in names and value is not None}
+    identifiers = data.pop("identifiers", None) or []
+    if identifiers:
+        data["identifiers"] = dict(str(i).partition(":")[::2] for i in identifiers)
+    if not data.get("aliases"):
+        data.pop("aliases", None)
+    return data
+
+
+def revision(props: Row) -> int:
+    return int(props.get("revision") or 0)

@@ -1,0 +1,127 @@
+"""Asserting and retracting a relationship: a claim, with the sources that state it.
+
+A claim is identified as in the seed files (RELATION_KEY: kind, ends, role, dates, amount,
+workload, title): the same claim from another source adds that source to the one edge; a claim
+that differs in any of those is a claim of its own, kept beside the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.curation.edit import Edit
+from graph.curation.entities import check_reason
+from graph.curation.errors import Conflict, Invalid, Missing
+from graph.curation.lookup import check_sources, claim, live_entity, revision
+from graph.curation.transaction import Written, now, rows, write
+from graph.cypher import curation as cypher
+from graph.database import Database
+from graph.ingest.seed_files import relation_id, relation_key, relation_link_problems, validate_relation
+from graph.ontology import RETRACTED_TYPE
+
+Row = dict[str, Any]
+_RETRACTION = ("retracted_reason", "retracted_at")
+
+
+def subject(start: str, end: str, rel_id: str) -> str:
+    """How a change names a relationship: its ends and id, as in its global id."""
+    return f"{start}\n{end}\n{rel_id}"
+
+
+def _joined_note(old: str | None, new: str | None) -> str | None:
+    # As the seed loader does for the same claim in two files: both notes, once each.
+    if not new or new == old:
+        return old
+    return " / ".join(filter(None, [old, new]))
+
+
+async def put_claim(tx: AsyncManagedTransaction, edit: Edit, data: Row, sources: Sequence[str]) -> str:
+    """Asserts the claim `data` (a seed file's relation fields) citing `sources`; returns its id."""
+    relation, problems = validate_relation(data, sources)
+    if relation is None or problems:
+        raise Invalid(problems)
+    await check_sources(tx, sources)
+    start = await live_entity(tx, data["from"], "from")
+    end = await live_entity(tx, data["to"], "to")
+    if start["id"] == end["id"]:
+        raise Invalid([("to", f"{data['from']!r} and {data['to']!r} are one entity (merged)")])
+    problems = relation_link_problems(relation, start, end)
+    if problems:
+        raise Invalid(problems)
+    # A merged key stands for its survivor: the claim is about the survivor.
+    data = {**data, "from": start["id"], "to": end["id"]}
+    kind, props = data["type"], relation["props"]
+    rel_id = relation_id(relation_key(data))
+    edit.subject = subject(start["id"], end["id"], rel_id)
+    ends = {"from": start["id"], "to": end["id"], "id": rel_id}
+    found = await claim(tx, kind, start["id"], end["id"], rel_id)
+    if found is None:
+        props.update(id=rel_id, revision=1)
+        await rows(
+            tx,
+            cypher.CREATE_RELATIONSHIP[kind],
+            rows=[{"from": start["id"], "to": end["id"], "props": props}],
+        )
+        await rows(tx, cypher.REFRESH_COUNTS, ids=[start["id"], end["id"]])
+        edit.compare_claim(rel_id, (start["id"], end["id"]), None, props)
+        return rel_id
+    before: Row = found["props"]
+    after = {
+        **before,
+        "sources": list(dict.fromkeys([*before.get("sources", []), *sources])),
+        "note": _joined_note(before.get("note"), props.get("note")),
+    }
+    if found["type"] == RETRACTED_TYPE:
+        # Asserted again, with evidence: the claim is live again.
+        for name in _RETRACTION:
+            after.pop(name, None)
+        after["revision"] = revision(before) + 1
+        edit.compare_claim(rel_id, (start["id"], end["id"]), before, after)
+        await rows(tx, cypher.RESTORE_RELATIONSHIP[kind], props=after, **ends)
+        await rows(tx, cypher.REFRESH_COUNTS, ids=[start["id"], end["id"]])
+    elif edit.compare_claim(rel_id, (start["id"], end["id"]), before, after):
+        after["revision"] = revision(before) + 1
+        changes = {name: after[name] for name in ("sources", "note", "revision")}
+        await rows(tx, cypher.UPDATE_CLAIM, changes=changes, type=found["type"], **ends)
+    return rel_id
+
+
+async def assert_relationship(
+    db: Database, author: str, data: Row, sources: Sequence[str], *, client_id: str | None = None
+) -> Written:
+    """A claim (`data`: a seed file's relation fields) citing `sources`: a new relationship, or a
+    source added to the same claim (restoring it if it was retracted)."""
+
+    async def work(tx: AsyncManagedTransaction, edit: Edit) -> None:
+        await put_claim(tx, edit, data, sources)
+
+    return await write(
+        db, author=author, action="assert_relationship", reason=None, client_id=client_id, work=work
+    )
+
+
+async def retract_relationship(
+    db: Database, author: str, start: str, end: str, rel_id: str, reason: str, *, client_id: str | None = None
+) -> Written:
+    """Retracts one relationship, found by its ends and id (its global id holds all three)."""
+
+    async def work(tx: AsyncManagedTransaction, edit: Edit) -> None:
+        because = check_reason(reason)
+        edit.subject = subject(start, end, rel_id)
+        found = await rows(tx, cypher.CLAIM_ANY_KIND, id=rel_id, **{"from": start, "to": end})
+        if not found:
+            raise Missing(f"no relationship {rel_id!r} from {start!r} to {end!r}", "id")
+        props = found[0]["props"]
+        if found[0]["type"] == RETRACTED_TYPE:
+            raise Conflict(f"relationship {rel_id!r} is retracted already", "id")
+        batch = [{"from": start, "to": end, "id": rel_id, "reason": because}]
+        await rows(tx, cypher.RETRACT_RELATIONSHIP[props["kind"]], rows=batch, at=now())
+        await rows(tx, cypher.REFRESH_COUNTS, ids=[start, end])
+        edit.compare_claim(rel_id, (start, end), {"retracted_reason": None}, {"retracted_reason": because})
+
+    return await write(
+        db, author=author, action="retract_relationship", reason=reason, client_id=client_id, work=work
+    )
