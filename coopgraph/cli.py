@@ -21,7 +21,7 @@ from coopgraph.settings import Settings, load_settings
 from graph.constraints import apply_constraints
 from graph.database import Connection, open_database
 from graph.errors import GraphError
-from graph.ingest.loader import curated_loaded, load_seeds
+from graph.ingest.loader import UnsavedChanges, curated_loaded, load_seeds
 from graph.ingest.runs import MaintenanceBusy, recover
 from graph.ingest.seed_files import SeedError, read_seed_graph
 from graph.records import ROLES
@@ -35,7 +35,9 @@ from schema import schema
 log = logging.getLogger("coopgraph")
 
 
-async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False) -> None:
+async def _prepare(
+    conn: Connection, *, load: bool = False, reset: bool = False, discard_changes: bool = False
+) -> None:
     """Constraints and indexes always; the seed graph when asked or when none is loaded yet."""
     db = open_database(conn)
     try:
@@ -46,7 +48,9 @@ async def _prepare(conn: Connection, *, load: bool = False, reset: bool = False)
             log.warning("%s; not loading anything now", running.describe())
         elif load or reset or not await curated_loaded(db):
             seed = read_seed_graph()  # validated before anything is deleted
-            report = await load_seeds(db, seed, reset=reset, progress=log.info)
+            report = await load_seeds(
+                db, seed, reset=reset, progress=log.info, discard_changes=discard_changes
+            )
             log.info(
                 "seed graph loaded: %d sources, %d entities, %d relations",
                 report.sources,
@@ -255,6 +259,16 @@ def _add_token_command(commands: Any) -> None:
     actions.add_parser("list", help="names, roles, created and revoked times (never secrets)")
 
 
+def _add_load_command(commands: Any) -> None:
+    load_cmd = commands.add_parser("load", help="(re)load the curated seed graph in one transaction")
+    load_cmd.add_argument("--reset", action="store_true", help="first delete everything, synthetic data too")
+    load_cmd.add_argument(
+        "--discard-changes",
+        action="store_true",
+        help="replace changes made through the API that no export has written to seed files",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0912 - one branch per command
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
@@ -268,8 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0912 - one branc
     serve_cmd.add_argument("--host")
     serve_cmd.add_argument("--port", type=int)
     serve_cmd.add_argument("--workers", type=int)
-    load_cmd = commands.add_parser("load", help="(re)load the curated seed graph in one transaction")
-    load_cmd.add_argument("--reset", action="store_true", help="first delete everything, synthetic data too")
+    _add_load_command(commands)
     synth_cmd = commands.add_parser("synth", help="write (or --remove) a synthetic network for load testing")
     synth_cmd.add_argument("--actors", type=int, default=10_000)
     synth_cmd.add_argument("--seed", type=int, default=1)
@@ -301,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0912 - one branc
             serve(settings)
         elif args.command == "load":
             with store_connection(settings.graph) as conn:
-                asyncio.run(_prepare(conn, load=True, reset=args.reset))
+                asyncio.run(_prepare(conn, load=True, reset=args.reset, discard_changes=args.discard_changes))
         elif args.command == "synth":
             with store_connection(settings.graph) as conn:
                 asyncio.run(_synth(conn, args.actors, args.seed, args.remove))
@@ -317,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0912 - one branc
         for problem in exc.problems:
             print(f"coopgraph: {problem}", file=sys.stderr)
         return 2
-    except (StoreError, SeedError, ValueError, MaintenanceBusy) as exc:
+    except (StoreError, SeedError, ValueError, MaintenanceBusy, UnsavedChanges) as exc:
         print(f"coopgraph: {exc}", file=sys.stderr)
         return 2
     return 0
