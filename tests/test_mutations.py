@@ -372,6 +372,18 @@ def test_writes_need_a_curator_token(client: TestClient, conn: Connection) -> No
     assert found == []
 
 
+def test_with_reads_closed_history_needs_a_token_and_writes_a_curator(conn: Connection, curator: str) -> None:
+    with TestClient(create_app(conn, limits=Limits(rate_limit=0, reads_need_token=True))) as closed:
+        status, body = post(closed, "{ changes(first: 1) { edges { node { key } } } }")
+        assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        reader = token(conn, "reader")
+        assert ok(closed, "{ changes(first: 1) { edges { node { key } } } }", reader)["changes"]["edges"]
+        status, body = post(closed, ADD_SOURCE, reader, input=source_input("closed"))
+        assert status == 403 and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        added = ok(closed, ADD_SOURCE, curator, input=source_input("closed"))["addSource"]
+        assert added["source"]["key"] == "src-test-closed"
+
+
 def test_writes_wait_for_a_maintenance_run(client: TestClient, conn: Connection, curator: str) -> None:
     async def hold(db: Database, run: str | None) -> None:
         await db.write("MATCH (m:Meta {id: 'graph'}) SET m.run = $run, m.run_kind = 'load'", {"run": run})
