@@ -64,9 +64,10 @@ async def rows(tx: AsyncManagedTransaction, query: LiteralString, **params: Any)
     return [record.data() async for record in result]
 
 
-def _next_curated(previous: str, change_id: str) -> str:
-    # A new fingerprint for the curated part: unique per change, and not a guessable counter.
-    return hashlib.sha256(f"{previous}\n{change_id}".encode()).hexdigest()[:16]
+def _next_curated(previous: str, change_id: str, at: str) -> str:
+    # A new fingerprint for the curated part: unique per change (two stores that start alike and
+    # take different first changes do not share a version), and not a guessable counter.
+    return hashlib.sha256(f"{previous}\n{change_id}\n{at}".encode()).hexdigest()[:16]
 
 
 async def _attempt(
@@ -94,7 +95,7 @@ async def _attempt(
         first = int(meta["seq"]) + 1
         # The parts of one split change share its time and the data version after all of them.
         at, last_id = now(), f"chg-{first + len(parts) - 1}"
-        curated = _next_curated(str(meta["curated"]), last_id)
+        curated = _next_curated(str(meta["curated"]), last_id, at)
         changes: list[ChangeRecord] = []
         for offset, part in enumerate(parts):
             seq = first + offset
