@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,17 +35,52 @@ async def list_changes(
     Cursors here are seqs, not positions: the page's `offset` is the seq it follows (0 on the
     first page; seqs start at 1), which is all a connection needs to say there were earlier ones.
     """
+    if where.entity is not None:
+        pages = await history_pages(db, [where.entity], HistoryWindow(after_seq, limit), where)
+        return pages.get(where.entity) or Page([], after_seq or 0, False)
     start = after_seq or 0
     items: list[ChangeRecord] = []
-    if where.entity is None and where.author is None:
+    if where.author is not None:
+        statement = cypher.CHANGES_BY_AUTHOR
+    else:
+        statement = cypher.CHANGES
         start, items, done = await _read_windows(db, where.since, start, limit + 1)
         if done:
             return Page(items[:limit], after_seq or 0, len(items) > limit)
-    rows = await db.read(
-        cypher.CHANGES, {**where.params(), "after_seq": start, "limit": limit + 1 - len(items)}
-    )
+    rows = await db.read(statement, {**where.params(), "after_seq": start, "limit": limit + 1 - len(items)})
     items += [ChangeRecord.from_props(row["c"]) for row in rows]
     return Page(items[:limit], after_seq or 0, len(items) > limit)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryWindow:
+    """One page of an entity's history: the seq it follows (None: from the first) and its size.
+    Hashable: the request's DataLoaders are one per window."""
+
+    after_seq: int | None
+    limit: int
+
+
+async def history_pages(
+    db: Database, keys: Sequence[str], window: HistoryWindow, where: ChangeFilter | None = None
+) -> dict[str, Page[ChangeRecord]]:
+    """A page of its own changes for each of many entities (live or retracted), in one statement
+    that starts at each entity and follows its CHANGED links; `where` narrows them by time and
+    author (its `entity` is ignored: the keys say that). Keys no entity has are absent."""
+    filters = (where or ChangeFilter()).params()
+    params = {
+        "keys": list(dict.fromkeys(keys)),
+        "since": filters["since"],
+        "author": filters["author"],
+        "after_seq": window.after_seq or 0,
+        "limit": window.limit + 1,
+    }
+    rows = await db.read(cypher.HISTORY, params)
+    pages: dict[str, Page[ChangeRecord]] = {}
+    for row in rows:
+        items = [ChangeRecord.from_props(props) for props in row["changes"]]
+        pages[row["key"]] = Page(items[: window.limit], window.after_seq or 0, len(items) > window.limit)
+    return pages
 
 
 async def _read_windows(
@@ -76,4 +112,4 @@ async def _read_windows(
     return start, found, start >= last or len(found) >= wanted
 
 
-__all__ = ["ChangeFilter", "list_changes"]
+__all__ = ["ChangeFilter", "HistoryWindow", "history_pages", "list_changes"]

@@ -3,7 +3,10 @@
 Cursors name a change's seq rather than a position, so a client following the log with `after`
 neither skips nor repeats a change when newer ones are committed meanwhile. An entity's history is
 the changes that list its own key: a merged entity's key shows what was done to it (up to and
-including the merge), not the survivor's history; ask for the survivor's key for that.
+including the merge), not the survivor's history; ask for the survivor's key for that. It is read
+from the entity (live or retracted) and its links to the change log, so a key no entity has any
+more (one a load no longer finds in the seed files) has no history, though its changes stay in
+the log.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, datetime
 
 from graph import history as reads
 from graph.database import Database
-from graph.history import ChangeFilter
+from graph.history import ChangeFilter, HistoryWindow
 from graph.records import ChangeRecord, Page
 from resolvers.errors import BadInput
 from resolvers.pagination import window
@@ -86,6 +89,12 @@ async def changes(
     return await reads.list_changes(db, where, after_seq, limit)
 
 
+def history_window(first: int | None = None, after: str | None = None) -> HistoryWindow:
+    """The validated window of an entity's `history`: the key of its DataLoader (schema/loaders.py)."""
+    _, limit = window(first, None)
+    return HistoryWindow(None if after is None else decode_cursor(after), limit)
+
+
 async def history(
     db: Database, key: str, first: int | None = None, after: str | None = None
 ) -> Page[ChangeRecord]:
@@ -93,4 +102,12 @@ async def history(
     return await changes(db, entity=key, first=first, after=after)
 
 
-__all__ = ["changes", "decode_cursor", "encode_cursor", "history", "parse_since"]
+__all__ = [
+    "HistoryWindow",
+    "changes",
+    "decode_cursor",
+    "encode_cursor",
+    "history",
+    "history_window",
+    "parse_since",
+]

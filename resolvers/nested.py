@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from graph import entities as entity_reads
+from graph import history as history_reads
 from graph import relationships as relationship_reads
 from graph.database import Database
 from graph.filters import RelationshipWindow
-from graph.records import EntityRecord, Page, RelationshipOf, SourceRecord
+from graph.history import HistoryWindow
+from graph.records import ChangeRecord, EntityRecord, Page, RelationshipOf, SourceRecord
 from resolvers.arguments import time_filter
 from resolvers.entities import not_live
 from resolvers.pagination import window
@@ -85,6 +87,12 @@ async def entity_with_relationships(
     return record, pages[key]
 
 
+async def histories(db: Database, ask: HistoryWindow, keys: Sequence[str]) -> list[Page[ChangeRecord]]:
+    """Each entity's page of its own changes, for every entity of a level in one statement."""
+    found = await history_reads.history_pages(db, keys, ask)
+    return [found.get(key) or Page([], ask.after_seq or 0, False) for key in keys]
+
+
 async def relationship_counts(db: Database, ask: RelationshipWindow, keys: Sequence[str]) -> list[int]:
     # Counts ignore the window's shape: the same question without `then`, `lean` or `sources`.
     found = await relationship_reads.relationship_counts(
@@ -93,4 +101,11 @@ async def relationship_counts(db: Database, ask: RelationshipWindow, keys: Seque
     return [found.get(key, 0) for key in keys]
 
 
-__all__ = ["RelationshipWindow", "entity_with_relationships", "relationship_pages", "relationship_window"]
+__all__ = [
+    "HistoryWindow",
+    "RelationshipWindow",
+    "entity_with_relationships",
+    "histories",
+    "relationship_pages",
+    "relationship_window",
+]

@@ -143,14 +143,26 @@ FIELDS: dict[str, Rule] = {
     "Query.timeline": Rule(_fixed(10), lambda a: {"timeline": 100}),
     "Query.counsellorCoverage": Rule(_fixed(10), lambda a: {"schools": 100, "targets": 10}),
     "Entity.relationships": Rule(_fixed(1), lambda a: {"edges": _page(a)}),
+    # The change log: a page of changes, each a record with its field changes (TYPICAL_LENGTH).
+    "Query.changes": Rule(_fixed(1), lambda a: {"edges": _page(a)}),
+    "Entity.history": Rule(_fixed(1), lambda a: {"edges": _page(a)}),
     "EntityConnection.totalCount": Rule(_fixed(10)),
     "SearchConnection.totalCount": Rule(_fixed(10)),
     "RelationshipConnection.totalCount": Rule(_fixed(1)),
 }
 # Records: a field returning one costs a unit per record (unless FIELDS says otherwise).
-RECORD_TYPES = frozenset({"Entity", "Actor", "Node", "Relationship", "Source", "NetworkNode", "NetworkEdge"})
+# A change is read whole (its diff decoded), and each of its field changes is returned as an item.
+RECORD_TYPES = frozenset(
+    {
+        "Entity", "Actor", "Node", "Relationship", "Source", "NetworkNode", "NetworkEdge", "Change",
+        "FieldChange",
+    }
+)  # fmt: skip
 # Lists no argument bounds, at a typical length (more than most seed and synthetic entities have).
-TYPICAL_LENGTH = {"sources": 3, "links": 3, "relationships": 3, "shared": 5, "connections": 2}
+# `fields`: a change through the API has about ten, an import's up to a thousand
+# (graph/ingest/csv_import.py CHANGE_ITEMS); at 100, a full page of changes with their fields
+# weighs about as much as two levels of 100 related entities.
+TYPICAL_LENGTH = {"sources": 3, "links": 3, "relationships": 3, "shared": 5, "connections": 2, "fields": 100}
 DEFAULT_LENGTH = 10
 
 

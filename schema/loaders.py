@@ -13,9 +13,9 @@ from functools import partial
 
 from strawberry.dataloader import DataLoader
 
-from graph.records import EntityRecord, Page, RelationshipOf, SourceRecord
+from graph.records import ChangeRecord, EntityRecord, Page, RelationshipOf, SourceRecord
 from resolvers import Database, nested
-from resolvers.nested import RelationshipWindow
+from resolvers.nested import HistoryWindow, RelationshipWindow
 
 
 class Loaders:
@@ -27,6 +27,7 @@ class Loaders:
         self.retracted = DataLoader[str, EntityRecord | None](load_fn=partial(nested.retracted_entities, db))
         self._pages: dict[RelationshipWindow, DataLoader[str, Page[RelationshipOf]]] = {}
         self._counts: dict[RelationshipWindow, DataLoader[str, int]] = {}
+        self._histories: dict[HistoryWindow, DataLoader[str, Page[ChangeRecord]]] = {}
         # The window of each `relationships` field of the request, by its path of response keys
         # (schema.selection.relationships_window).
         self.windows: dict[tuple[tuple[str, str | None], ...], RelationshipWindow] = {}
@@ -72,4 +73,11 @@ class Loaders:
         loader = self._counts.get(ask)
         if loader is None:
             loader = self._counts[ask] = DataLoader(load_fn=partial(nested.relationship_counts, self.db, ask))
+        return loader
+
+    def history(self, ask: HistoryWindow) -> DataLoader[str, Page[ChangeRecord]]:
+        """Entities' `history` pages: one statement for every entity of a level asking the same window."""
+        loader = self._histories.get(ask)
+        if loader is None:
+            loader = self._histories[ask] = DataLoader(load_fn=partial(nested.histories, self.db, ask))
         return loader

@@ -9,12 +9,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from graphql import parse
 from starlette.testclient import TestClient
 
 from coopgraph.app import create_app
 from coopgraph.limits import Limits
+from graph import stats as stats_reads
+from graph.cypher import loader as loader_cypher
 from graph.database import Database
+from graph.ingest.loader import load_seeds
 from graph.records import CHANGE_ACTIONS
+from schema import schema
+from schema.cost import MAX_COST, operation_cost, schema_types
 from tests.conftest import gql, gql_error, run_db
 from tests.services import CliStore, seeded_cli_store
 
@@ -63,6 +69,9 @@ query($since: String, $entity: String, $author: String, $first: Int, $after: Str
 }
 """
 
+# One CHANGED link per change and entity it names.
+LINKS = sum(1 if seq % 3 else 2 for seq in range(1, len(CHANGES) + 1))
+
 HISTORY_QUERY = """
 query($key: String!, $first: Int, $after: String) {
   entity(key: $key) {
@@ -77,7 +86,13 @@ query($key: String!, $first: Int, $after: String) {
 
 async def _write_changes(db: Database) -> None:
     await db.write("UNWIND $changes AS p CREATE (c:Change) SET c = p", {"changes": CHANGES})
+    await _link_changes(db)
     await _set_last_seq(db, len(CHANGES))
+
+
+async def _link_changes(db: Database) -> None:
+    # As a write links its Change (graph/cypher/curation.py RECORD) and a load links them again.
+    await db.write(loader_cypher.RELINK_CHANGES)
 
 
 async def _set_last_seq(db: Database, seq: int | None) -> None:
@@ -292,6 +307,7 @@ def test_a_sparse_log(store: CliStore, client: TestClient) -> None:
 
     async def add(db: Database) -> None:
         await db.write("UNWIND $changes AS p CREATE (c:Change) SET c = p", {"changes": extra})
+        await _link_changes(db)
         await _set_last_seq(db, 600)
 
     async def remove(db: Database) -> None:
@@ -304,5 +320,154 @@ def test_a_sparse_log(store: CliStore, client: TestClient) -> None:
             assert follow(client, first) == [*range(1, 13), 40, 500]
             assert follow(client, first, since="2026-12-03") == [40, 500]
         assert seqs(changes(client, after=changes(client, first=12)["pageInfo"]["endCursor"])) == [40, 500]
+        assert follow(client, 1, entity=VIAA) == [3, 6, 9, 12, 40, 500]
+    finally:
+        run_db(store.conn, remove)
+
+
+def test_entity_and_author_filters_page_by_seq(client: TestClient) -> None:
+    # An entity's changes are read from the entity (its CHANGED links), an author's from the
+    # change_author index: pages follow each other as the unfiltered log's do.
+    for first in (1, 3, 100):
+        assert follow(client, first, entity=VIAA) == [3, 6, 9, 12]
+        assert follow(client, first, entity=CAREERIA) == list(range(1, 13))
+        assert follow(client, first, author="bo") == list(range(2, 13, 2))
+        assert follow(client, first, entity=VIAA, author="ana") == [3, 9]
+        assert follow(client, first, entity=CAREERIA, since="2026-12-02") == list(range(6, 13))
+
+
+HISTORY_IN_A_LIST = """
+query($first: Int) {
+  entities(first: $first) { edges { node { key
+    history(first: 2) { edges { node { seq } } pageInfo { hasNextPage } }
+  } } }
+}
+"""
+
+# The same a level down: every far end of every entity's relationships.
+HISTORY_TWO_LEVELS_DOWN = """
+query($first: Int) {
+  entities(first: $first) { edges { node { key relationships(first: 10) { edges { other { key
+    history(first: 2) { edges { node { seq } } }
+  } } } } } }
+}
+"""
+
+
+def test_history_under_a_list_is_one_statement_for_every_entity(client: TestClient) -> None:
+    db = client.app.state.db  # type: ignore[attr-defined]
+
+    def trips(query: str, first: int) -> tuple[int, list[dict[str, Any]]]:
+        before = db.round_trips
+        data: list[dict[str, Any]] = gql(client, query, first=first)["entities"]["edges"]
+        return int(db.round_trips - before), data
+
+    few_trips, few = trips(HISTORY_IN_A_LIST, 2)
+    many_trips, many = trips(HISTORY_IN_A_LIST, 50)
+    # Every live entity of the seed graph (fewer than 50): the list, then every entity's history
+    # in one statement, not one per entity.
+    assert len(few) == 2 and len(many) > 40
+    assert many_trips <= 2, f"{many_trips} round trips for the history of {len(many)} entities"
+    assert few_trips <= many_trips
+    found = {e["node"]["key"]: seqs(e["node"]["history"]) for e in many}
+    assert found[VIAA] == [3, 6] and found[CAREERIA] == [1, 2]
+    assert not any(found[key] for key in found if key not in (VIAA, CAREERIA))
+    pages = {e["node"]["key"]: e["node"]["history"]["pageInfo"]["hasNextPage"] for e in many}
+    assert pages[VIAA] is True and pages["lv-jelgava-city"] is False
+
+    # A level down, about a hundred far ends: the list, the relationship pages, the histories.
+    deep_trips, deep = trips(HISTORY_TWO_LEVELS_DOWN, 50)
+    ends = [r["other"] for e in deep for r in e["node"]["relationships"]["edges"]]
+    assert len(ends) > 50
+    assert deep_trips <= 3, f"{deep_trips} round trips for the history of {len(ends)} far ends"
+    assert all(seqs(end["history"]) == [3, 6] for end in ends if end["key"] == VIAA)
+    assert any(end["key"] == VIAA for end in ends)
+
+
+def test_a_load_keeps_the_history_reachable(store: CliStore, client: TestClient) -> None:
+    # A load deletes and re-creates every curated entity (and so their CHANGED links); it links
+    # every change again to the entities it names.
+    async def load(db: Database) -> None:
+        await load_seeds(db, discard_changes=True)
+
+    run_db(store.conn, load)
+    history = gql(client, HISTORY_QUERY, key=VIAA, first=10)["entity"]["history"]
+    assert seqs(history) == [3, 6, 9, 12]
+    assert seqs(changes(client, entity=CAREERIA)) == list(range(1, 13))
+
+    async def links(db: Database) -> int:
+        rows = await db.read("MATCH (:Change)-[r:CHANGED]->() RETURN count(r) AS n")
+        return int(rows[0]["n"])
+
+    # Once per change and entity, not again for the links a load leaves in place.
+    assert run_db(store.conn, links) == LINKS
+    run_db(store.conn, load)
+    assert run_db(store.conn, links) == LINKS
+
+
+def test_graph_stats_leave_the_change_links_out(store: CliStore) -> None:
+    async def stats_without_links(db: Database) -> tuple[object, object]:
+        linked = await stats_reads.graph_stats(db)
+        await db.write("MATCH (:Change)-[r:CHANGED]->() DELETE r")
+        try:
+            unlinked = await stats_reads.graph_stats(db)
+        finally:
+            await _link_changes(db)
+        return linked, unlinked
+
+    linked, unlinked = run_db(store.conn, stats_without_links)
+    assert linked == unlinked
+    assert "CHANGED" not in dict(linked.relationship_types)  # type: ignore[attr-defined]
+
+
+def test_the_cost_limit_weighs_changes_and_their_fields() -> None:
+    def cost(query: str) -> int:
+        spent = operation_cost(schema_types(schema), parse(query), None, None)
+        assert spent is not None
+        return spent
+
+    page = cost("{ changes(first: 1000) { edges { node { fields { key } } } } }")
+    # Counted at the largest page (100 changes) with their field changes: not almost nothing.
+    assert page >= 100 * 100
+    assert cost("{ changes(first: 100) { edges { node { key } } } }") >= 100
+    assert page > 10 * cost("{ changes(first: 100) { edges { node { key } } } }")
+    # Every entity of a page with its history's fields: over the limit.
+    assert (
+        cost("{ entities(first: 100) { edges { node { history { edges { node { fields { key } } } } } } } }")
+        > MAX_COST
+    )
+    # An ordinary look at the log fits.
+    assert cost("{ changes { edges { node { key author fields { field before after } } } } }") < MAX_COST
+
+
+def test_history_of_everything_with_fields_is_refused_before_any_database_work(client: TestClient) -> None:
+    db = client.app.state.db  # type: ignore[attr-defined]
+    before = db.round_trips
+    query = (
+        "{ entities(first: 100) { edges { node { history(first: 100) "
+        "{ edges { node { fields { key } } } } } } } }"
+    )
+    error = gql_error(client, query)
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert db.round_trips == before
+
+
+def test_a_retracted_entitys_changes_stay_reachable(store: CliStore, client: TestClient) -> None:
+    # A retraction takes the Entity label away: the changes are found from the Retracted node.
+    gone = {**CHANGES[0], "id": "chg-77", "seq": 77, "entities": ["ee-gone"], "at": "2026-12-03T00:00:00Z"}
+
+    async def add(db: Database) -> None:
+        await db.write("CREATE (:Retracted {id: 'ee-gone', kind: 'organisation', name: 'Gone'})")
+        await db.write("CREATE (c:Change) SET c = $change", {"change": gone})
+        await _link_changes(db)
+
+    async def remove(db: Database) -> None:
+        await db.write("MATCH (c:Change {id: 'chg-77'}) DETACH DELETE c")
+        await db.write("MATCH (n:Retracted {id: 'ee-gone'}) DETACH DELETE n")
+
+    run_db(store.conn, add)
+    try:
+        assert seqs(changes(client, entity="ee-gone")) == [77]
+        assert seqs(changes(client, entity="ee-gone", author="nobody")) == []
     finally:
         run_db(store.conn, remove)

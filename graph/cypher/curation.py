@@ -12,6 +12,7 @@ Labels and relationship types come from graph/ontology.py's closed tables, never
 from typing import Final
 
 from graph.cypher.fragments import degree, members
+from graph.cypher.history import link_entities
 from graph.cypher.version import version_of
 from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
@@ -24,11 +25,14 @@ OPEN: Final = (
 # A client mutation id already used by this author: the change it made, not a second one.
 REPLAYED: Final = "MATCH (c:Change {request: $request}) RETURN properties(c) AS change"
 
-# The change's number, the new data version and the Change node, together.
+# The change's number, the new data version and the Change node with its links to the entities
+# it touched (what an entity's history expands from), together: one round trip per Change.
 RECORD: Final = (
     "MATCH (m:Meta {id: 'graph'}) SET m.change_seq = $seq, m.curated = $curated "
     f"WITH m, {version_of('m')} AS version "
-    "CREATE (c:Change) SET c = $change, c.version = version RETURN properties(c) AS change"
+    "CREATE (c:Change) SET c = $change, c.version = version "
+    f"WITH c {link_entities('c')}"
+    "RETURN properties(c) AS change"
 )
 
 # What a key names now: a live entity, or a retracted one (merged into `merged_into`, maybe).

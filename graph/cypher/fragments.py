@@ -44,9 +44,9 @@ def rel_map(var: str, retracted: bool = False) -> str:
 
 
 # Relationship types that never connect two things in the world: provenance, the explicit
-# statement that two similar names are different entities, the search terms' links, and what was
-# retracted.
-NOT_CONNECTING: Final = f"['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES', '{RETRACTED_TYPE}']"
+# statement that two similar names are different entities, the search terms' links, what was
+# retracted, and the change log's links to what each change touched (graph/cypher/history.py).
+NOT_CONNECTING: Final = f"['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES', '{RETRACTED_TYPE}', 'CHANGED']"
 
 
 def degree(var: str) -> str:

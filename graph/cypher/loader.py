@@ -3,6 +3,7 @@
 from typing import Final
 
 from graph.cypher.fragments import degree, members
+from graph.cypher.history import link_entities
 from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
 # Curated data is replaced whole, so a load is a sync: what the seed files no longer say
@@ -106,3 +107,8 @@ SAVED_BY_EXPORT: Final = (
     "MATCH (m:Meta {id: 'graph'}) "
     "SET m.saved_seq = CASE WHEN coalesce(m.saved_seq, 0) < $seq THEN $seq ELSE m.saved_seq END"
 )
+
+# The load deleted and re-created the curated entities (DELETE_CURATED), and with them the links
+# from the change log to them (graph/cypher/history.py): every Change is linked again to those of
+# its entities that exist, in the load's transaction. A scan of the log: loads are rare maintenance.
+RELINK_CHANGES: Final = "MATCH (c:Change) " + link_entities("c") + "RETURN count(c) AS changes"

@@ -18,14 +18,19 @@ NODE_COUNT: Final = (
     )
     + "RETURN nodes AS count"
 )
-# A retracted entity may keep links that are no relationship in the world (its search terms, the
-# sources it published): they left the graph with it. Retracted entities are few, so they are
-# expanded; everything else is counted from the count store.
+# Left out of the relationship counts: links that are no relationship in the world. The change
+# log's links to what each change touched (CHANGED, from Change nodes, which are not counted
+# either), counted by type. And a retracted entity's links (its search terms, the sources it
+# published), which left the graph with it: retracted entities are few, so they are expanded
+# (CHANGED links into them aside, counted already); everything else is counted from the count store.
 RELATIONSHIP_COUNT: Final = (
     "MATCH ()-[r]->() WITH count(r) AS relationships "
-    f"OPTIONAL MATCH (:{RETRACTED_LABEL})-[x]-() WITH relationships, count(DISTINCT x) AS touching "
+    "OPTIONAL MATCH ()-[z:CHANGED]->() WITH relationships, count(z) AS changed "
+    f"OPTIONAL MATCH (:{RETRACTED_LABEL})-[x]-() WHERE type(x) <> 'CHANGED' "
+    "WITH relationships, changed, count(DISTINCT x) AS touching "
     f"OPTIONAL MATCH (a)-[y:{RETRACTED_TYPE}]->(b) WHERE NOT a:{RETRACTED_LABEL} AND NOT b:{RETRACTED_LABEL} "
-    "WITH relationships, touching, count(y) AS retracted RETURN relationships - touching - retracted AS count"
+    "WITH relationships, changed, touching, count(y) AS retracted "
+    "RETURN relationships - changed - touching - retracted AS count"
 )
 LABEL_COUNTS: Final = (
     "MATCH (n) UNWIND labels(n) AS label WITH label "
@@ -33,7 +38,7 @@ LABEL_COUNTS: Final = (
     "RETURN label, count(*) AS count ORDER BY label"
 )
 TYPE_COUNTS: Final = (
-    f"MATCH (a)-[r]->(b) WHERE type(r) <> '{RETRACTED_TYPE}' "
+    f"MATCH (a)-[r]->(b) WHERE NOT type(r) IN ['{RETRACTED_TYPE}', 'CHANGED'] "
     f"AND NOT a:{RETRACTED_LABEL} AND NOT b:{RETRACTED_LABEL} "
     "RETURN type(r) AS type, count(*) AS count ORDER BY type"
 )

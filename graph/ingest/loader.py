@@ -72,6 +72,8 @@ async def _write(tx: AsyncManagedTransaction, seed: SeedGraph, discard_changes: 
     await (await tx.run(cypher.SET_GROUP_SIZES, synthetic=False, prefix="")).consume()
     await (await tx.run(cypher.SET_DEGREES, synthetic=False, prefix="")).consume()
     await (await tx.run(entities.DELETE_ORPHAN_TERMS)).consume()
+    # The history of what the load re-created stays reachable from it (graph/cypher/history.py).
+    await (await tx.run(cypher.RELINK_CHANGES)).consume()
     result = await tx.run(version.SET_CURATED_VERSION, version=seed.fingerprint())
     await result.consume()
     await (await tx.run(cypher.SAVED_AFTER_LOAD)).consume()
