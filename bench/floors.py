@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, LiteralString
 
+from graph.cypher.fragments import degree
+from graph.cypher.version import version_of
+
 # (a) and (b): two levels of cooperation partners, `$first` per level. One relationship type, so
 # the API's order by type is moot.
 TWO_LEVELS_COOPERATION: Final[LiteralString] = (
@@ -119,3 +122,33 @@ def _rows(rows: object) -> Rows:
     if not isinstance(rows, list):
         raise TypeError(f"the floor answered {type(rows).__name__}, not rows")
     return rows
+
+
+# The write shape (bench/writes.py): assertRelationship of a new COOPERATES_WITH claim, as the
+# careful minimal Cypher in one transaction, two statements. The first writes the Meta node before
+# anything else, as every curation write must (graph/cypher/curation.py: concurrent writes take
+# turns on it, a maintenance run is seen) and numbers the change; the second finds both ends by
+# their indexed keys (actors, as the relation requires), checks that the claim is new and that
+# its sources exist, creates it, refreshes both ends' degrees, and records the Change node with
+# the new data version, linked to both ends (CHANGED: what an entity's history expands from).
+# Not done: the API's re-reads (merged keys, the claim by kind, a client mutation id already
+# used) and its read-back of the relationship for the answer.
+WRITE_OPEN: Final[LiteralString] = (
+    "MERGE (m:Meta {id: 'graph'}) SET m.write_beat = $now, m.change_seq = coalesce(m.change_seq, 0) + 1 "
+    "RETURN m.run AS run, m.change_seq AS seq, coalesce(m.curated, '') AS curated"
+)
+WRITE_CLAIM: Final[LiteralString] = (
+    "MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to}) "
+    "WHERE a:Actor AND b:Actor AND a <> b AND NOT EXISTS { MATCH (a)-[c]->(b) WHERE c.id = $id } "
+    "AND COUNT { MATCH (s:Source) WHERE s.id IN $sources } = size($sources) "
+    "CREATE (a)-[claim:COOPERATES_WITH]->(b) SET claim = $props "
+    f"WITH a, b, claim SET a.degree = {degree('a')}, b.degree = {degree('b')} "
+    "WITH a, b, claim MATCH (m:Meta {id: 'graph'}) SET m.curated = $curated "
+    f"CREATE (change:Change) SET change = $change, change.version = {version_of('m')} "
+    "CREATE (change)-[:CHANGED]->(a), (change)-[:CHANGED]->(b) "
+    "RETURN claim.id AS id, change.version AS version"
+)
+# A relationship's stored properties, to compare the floor's claim with the API's.
+CLAIM_PROPERTIES: Final[LiteralString] = (
+    "MATCH (a:Entity {id: $from})-[r]->(b:Entity {id: $to}) WHERE r.id = $id RETURN properties(r) AS props"
+)

@@ -63,9 +63,10 @@ class HttpError(Exception):
 class HttpClient:
     """One keep-alive HTTP/1.1 connection to 127.0.0.1; POSTs JSON, reads the whole answer."""
 
-    def __init__(self, port: int, path: str = "/graphql") -> None:
+    def __init__(self, port: int, path: str = "/graphql", token: str | None = None) -> None:
         self.port = port
         self.path = path
+        self.token = token  # sent as `Authorization: Bearer` (a curator's, for mutations)
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
@@ -78,7 +79,8 @@ class HttpClient:
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
             "Content-Type: application/json\r\nAccept: application/graphql-response+json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
+            + (f"Authorization: Bearer {self.token}\r\n" if self.token else "")
+            + f"Content-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body
 

@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench.imports import TARGET_RELATIONSHIPS, TARGET_SECONDS, ImportResult
 from bench.latency import QueryResult, SizeResult
 from bench.load import Throughput
 from bench.measure import Stats
 from bench.queries import NESTED_20, NESTED_100, NESTED_RELATIONSHIPS
+from bench.writes import WRITE_AGAIN, WRITE_NEW
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,10 +35,13 @@ class BenchResult:
     throughput: list[Throughput] = field(default_factory=list)
     memory: list[Memory] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    imports: ImportResult | None = None
     fatal: str | None = None
 
     def errors(self) -> list[str]:
         found = [f"{s.name}: {e}" for s in self.sizes for q in s.queries for e in q.errors]
+        if self.imports is not None:
+            found += self.imports.errors
         for t in self.throughput:
             if t.errors:
                 found.append(
@@ -192,6 +197,46 @@ def _nested_targets(sizes: dict[str, SizeResult]) -> list[Verdict]:
     return verdicts
 
 
+def _import_target(found: ImportResult | None) -> Verdict:
+    target = f"import {TARGET_RELATIONSHIPS:,} relationships ≤ {TARGET_SECONDS:g} s"
+    if found is None or found.seconds is None:
+        failed = found.errors[0][:80] if found is not None and found.errors else None
+        return Verdict(target, f"failed ({failed})" if failed else "not measured", False if failed else None)
+    measured = f"{found.seconds:.1f} s for {found.relationships:,}"
+    if found.relationships < TARGET_RELATIONSHIPS:
+        return Verdict(target, measured + " (too few to judge)", None)
+    return Verdict(target, measured, found.seconds <= TARGET_SECONDS and not found.errors)
+
+
+def _import_section(found: ImportResult | None) -> list[str]:
+    if found is None:
+        return []
+
+    def secs(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f} s"
+
+    rate = f"{found.relationships / found.seconds:,.0f} relationships/s" if found.seconds else "-"
+    unchanged = {None: "-", True: "yes", False: "NO"}[found.unchanged]
+    return [
+        "## Import (`coopgraph import`)",
+        "",
+        f"`python -m bench.import_data` files: {found.organisations:,} organisations and {found.projects:,} "
+        f"projects (imported first, with their source: {secs(found.entities_seconds)}), then "
+        f"{found.relationships:,} relationships between them, timed end to end (the command's "
+        f"process from start to exit) against the running service's store (heap {found.heap}).",
+        "",
+        "| import | relationships | time | rate | graph changed |",
+        "|---|---:|---:|---:|---|",
+        f"| relationships.csv, first time | {found.relationships:,} | {secs(found.seconds)} | {rate} | "
+        f"{'-' if found.created is None else f'+{found.created:,} claims'} |",
+        f"| the same file again | {found.relationships:,} | {secs(found.again_seconds)} | | "
+        f"{'-' if found.unchanged is None else ('no' if found.unchanged else 'YES (an error)')} |",
+        "",
+        "Claims are counted by their two kinds (COOPERATES_WITH, PARTICIPATES_IN). The same file "
+        f"again left the data version and that count as they were: {unchanged}.",
+    ]
+
+
 def targets(result: BenchResult) -> list[Verdict]:  # noqa: PLR0912 - one branch per target
     sizes = {s.name: s for s in result.sizes}
     verdicts: list[Verdict] = []
@@ -222,6 +267,13 @@ def targets(result: BenchResult) -> list[Verdict]:  # noqa: PLR0912 - one branch
                 )
             )
     verdicts += _nested_targets(sizes)
+    p95(WRITE_NEW, 20, "single-relationship mutation (assertRelationship, a new claim)")
+    p95(
+        WRITE_AGAIN,
+        20,
+        "single-relationship mutation (assertRelationship, the same claim from another source)",
+    )
+    verdicts.append(_import_target(result.imports))
     for name, label in (("lookup by key", "lookup"), ("partners first page", "partners")):
         q = _find(sizes, "M", name)
         if q is None or not q.api.n or not q.raw.n:
@@ -323,6 +375,23 @@ def render(result: BenchResult) -> str:
         "not a traversal. Runs before 2026-12-04 took all the actors. Every input's floor "
         "answer is checked against the API's (a difference is an error). Targets at M: API p50 ≤ 2x "
         "the floor's, API p95 ≤ 30 ms.",
+        "- Writes, at each size after its reads (a write gives a new data version, which would "
+        "empty the caches the reads use): `assertRelationship` over HTTP with a curator token "
+        "(`coopgraph token create --role curator`) and a `clientMutationId`, selecting the "
+        "relationship (key, revision, sources), the change and the data version. Each iteration "
+        "asserts a new COOPERATES_WITH claim between two curated seed actors (a role of its own "
+        "makes each a claim of its own; curated, not synthetic, actors: `export-seeds` writes only "
+        "relationships between curated entities), then the same claim from a second source (which "
+        "adds the source to it), then a new claim through the floor: the careful minimal Cypher, one "
+        "transaction through the driver (`bench/floors.py` WRITE_OPEN, WRITE_CLAIM: the Meta node "
+        "written first as every curation write must, both ends found by key, the claim checked new "
+        "and its sources present, created, both ends' degrees refreshed, the Change node (linked to "
+        "both ends) and the new data version recorded). The floor skips the API's lookups (merged "
+        "keys, the claim by kind, the client mutation id) and its read-back of the relationship; "
+        "its claim's properties are checked to be the API's. Each write is timed once (it cannot "
+        "be repeated). The second-source case has no floor. Target at M: p95 ≤ 20 ms.",
+        "- Import: `coopgraph import` of `python -m bench.import_data`'s files (100,000 "
+        "relationships) against the running service's store, after the throughput runs; see Import.",
         "",
         "## Sizes and load times",
         "",
@@ -353,6 +422,8 @@ def render(result: BenchResult) -> str:
     lines += ["", "## Memory (VmRSS)", "", "| process | pid | RSS |", "|---|---:|---:|"]
     for m in result.memory:
         lines.append(f"| {m.label} | {m.pid} | {'gone' if m.rss_mb is None else f'{m.rss_mb:.0f} MB'} |")
+    if result.imports is not None:
+        lines += ["", *_import_section(result.imports)]
     lines += ["", "## Targets (size M)", "", "| target | measured | verdict |", "|---|---|---|"]
     for v in targets(result):
         verdict = "n/a" if v.passed is None else ("PASS" if v.passed else "MISS")

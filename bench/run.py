@@ -16,14 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.imports import TARGET_RELATIONSHIPS, ImportResult, measure_import
 from bench.latency import Plan, SizeResult, measure_size
 from bench.load import Throughput, throughput, wrk_available
 from bench.queries import LOOKUP, MIX, PARTNERS, Query, Samples
 from bench.report import BenchResult, Memory, render
 from bench.service import Ports, Service, rss_mb
+from bench.writes import WRITE_NAMES, measure_writes
 
 SIZES = {"S": 10_000, "M": 100_000}
 SMOKE_ACTORS = 2_000
+SMOKE_IMPORT = 2_000  # relationships (between 200 organisations and 20 projects)
 CLIENTS = 8
 
 
@@ -45,14 +48,16 @@ def parse_sizes(text: str) -> list[tuple[str, int]]:
     return sizes
 
 
-def parse_only(text: str) -> tuple[Query, ...]:
-    """The queries whose name contains one of the comma-separated texts (case-insensitive)."""
+def parse_only(text: str) -> tuple[tuple[Query, ...], bool]:
+    """The queries whose name contains one of the comma-separated texts (case-insensitive), and
+    whether one of the write shapes' names (bench/writes.py) does."""
     texts = [part.strip().lower() for part in text.split(",") if part.strip()]
     chosen = tuple(q for q in MIX if any(t in q.name.lower() for t in texts))
-    if not chosen:
-        names = "; ".join(q.name for q in MIX)
+    writes = any(t in name.lower() for t in texts for name in WRITE_NAMES)
+    if not chosen and not writes:
+        names = "; ".join([*(q.name for q in MIX), *WRITE_NAMES])
         raise argparse.ArgumentTypeError(f"no query name contains any of {texts}: {names}")
-    return chosen
+    return chosen, writes
 
 
 def _bodies(samples: Samples, mix: bool) -> list[bytes]:
@@ -106,6 +111,17 @@ def _throughput(
         result.throughput.append(t)
 
 
+def _import(service: Service, data_dir: Path, uri: str, count: int) -> ImportResult:
+    found = ImportResult(
+        count,
+        organisations=max(20, min(5_000, count // 10)),
+        projects=max(5, min(500, count // 100)),
+        heap=service.env.get("COOPGRAPH_STORE_HEAP") or "1g, the default",
+    )
+    measure_import(service, data_dir / "import", found, bolt_uri=uri, progress=say)
+    return found
+
+
 def bench(args: argparse.Namespace, result: BenchResult) -> None:
     sizes: list[tuple[str, int]] = args.sizes
     plan = Plan(
@@ -125,6 +141,10 @@ def bench(args: argparse.Namespace, result: BenchResult) -> None:
         say(f"starting coopgraph serve (1 worker), data dir {data_dir}")
         result.notes.append(f"service start-up with an empty data dir: {service.start():.1f} s")
         uri = f"bolt://127.0.0.1:{ports.bolt}"
+        token = ""
+        if args.writes:
+            # As a curator would: the secret is printed once, on stdout.
+            token = service.cli("token", "create", "--role", "curator", "--name", "bench")[1].strip()
         for name, actors in sizes:
             say(f"loading size {name}: coopgraph synth --actors {actors} --seed 1")
             load_seconds = service.run_cli("synth", "--actors", str(actors), "--seed", "1")
@@ -142,6 +162,19 @@ def bench(args: argparse.Namespace, result: BenchResult) -> None:
                     queries=args.only,
                 )
             )
+            if args.writes:
+                note = asyncio.run(
+                    measure_writes(
+                        size,
+                        http_port=ports.http,
+                        bolt_uri=uri,
+                        password=service.password(),
+                        token=token,
+                        plan=plan,
+                        progress=say,
+                    )
+                )
+                result.notes.append(note)
         last = result.sizes[-1]
         assert last.samples is not None
         result.memory += _memory(service, f"1 worker, after the {last.name} latency runs")
@@ -154,6 +187,9 @@ def bench(args: argparse.Namespace, result: BenchResult) -> None:
         result.notes.append(f"service restart with 2 workers on size {last.name}: {service.start():.1f} s")
         _throughput(result, service, last.samples, args.duration, args.warmup, use_wrk)
         result.memory += _memory(service, "2 workers, after throughput")
+        if args.import_relationships > 0:
+            # Last: the import adds curated data the measurements above would otherwise see.
+            result.imports = _import(service, data_dir, uri, args.import_relationships)
     finally:
         say("stopping the service")
         service.stop()
@@ -196,7 +232,7 @@ def _on_sigterm(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--sizes", type=parse_sizes, default=None, help="S,M (default) or NAME=ACTORS,...")
     parser.add_argument("--iterations", type=int, default=None, help="per local query (default 300)")
@@ -208,29 +244,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help=f"size S with {SMOKE_ACTORS} actors, quick")
     parser.add_argument(
         "--only",
-        type=parse_only,
-        default=MIX,
+        default=None,
         metavar="TEXT[,TEXT]",
-        help="latency of the queries whose name contains a TEXT alone, e.g. `nested` (default: all)",
+        help="latency of the queries (and write shapes) whose name contains a TEXT alone, e.g. "
+        "`nested` or `assertRelationship` (default: all); no import unless --import-relationships",
+    )
+    parser.add_argument("--no-writes", action="store_true", help="leave out the write shapes")
+    parser.add_argument(
+        "--import-relationships",
+        type=int,
+        default=None,
+        help=f"relationships in the timed import ({TARGET_RELATIONSHIPS:,}; "
+        f"{SMOKE_IMPORT:,} with --smoke; 0: none)",
     )
     parser.add_argument("--python-client", action="store_true", help="throughput without wrk")
     parser.add_argument("--keep-data", action="store_true", help="keep the temporary data dir")
     parser.add_argument("--out", type=Path, default=None, help="report file (default BENCHMARKS.md)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Defaults that depend on other arguments."""
+    if args.only is None:
+        args.only, args.writes = MIX, True
+    else:
+        try:
+            args.only, args.writes = parse_only(args.only)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(str(exc))
+        if args.import_relationships is None:
+            args.import_relationships = 0
+    args.writes = args.writes and not args.no_writes
     if args.smoke:
         args.sizes = args.sizes or [("S", SMOKE_ACTORS)]
         args.iterations = args.iterations or 5
         args.duration = args.duration or 2.0
         args.warmup = 0.0 if args.warmup is None else args.warmup
         args.budget = min(args.budget, 10.0)
+        args.import_relationships = (
+            SMOKE_IMPORT if args.import_relationships is None else args.import_relationships
+        )
         if args.out is None:
             args.out = Path(tempfile.mkstemp(prefix="coopgraph-bench-", suffix=".md")[1])
     args.sizes = args.sizes or parse_sizes("S,M")
     args.iterations = args.iterations or 300
+    if args.import_relationships is None:
+        args.import_relationships = TARGET_RELATIONSHIPS
     args.duration = args.duration or 15.0
     args.warmup = 30.0 if args.warmup is None else args.warmup
     args.out = args.out or Path("BENCHMARKS.md")
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _settle(parser, args)
     signal.signal(signal.SIGTERM, _on_sigterm)
     result = BenchResult(command="python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv))
     code = 0

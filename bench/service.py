@@ -169,24 +169,33 @@ class Service:
 
     def run_cli(self, *args: str, timeout: float = 1800.0) -> float:
         """Run `coopgraph ARGS` against this service's data dir (reusing its store); seconds taken."""
+        return self.cli(*args, timeout=timeout)[0]
+
+    def cli(self, *args: str, timeout: float = 1800.0) -> tuple[float, str, str]:
+        """`coopgraph ARGS` against this service's data dir (reusing its store): seconds taken,
+        stdout and stderr (both also appended to bench-cli.log); ServiceError when it fails."""
         started = time.monotonic()
-        with open(self.data_dir / "bench-cli.log", "ab") as log:
-            done = subprocess.run(
-                [str(COOPGRAPH), *args],
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                timeout=timeout,
-                check=False,
-            )
+        done = subprocess.run(
+            [str(COOPGRAPH), *args],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=timeout,
+            check=False,
+        )
+        seconds = time.monotonic() - started
+        with open(self.data_dir / "bench-cli.log", "a", encoding="utf-8") as log:
+            # Never a secret in the log: `token create` prints one on stdout.
+            shown = "(stdout not logged)" if args[:2] == ("token", "create") else done.stdout
+            log.write(f"$ coopgraph {' '.join(args)}\n{shown}{done.stderr}")
         if done.returncode != 0:
-            tail = (self.data_dir / "bench-cli.log").read_text(errors="replace").splitlines()[-15:]
+            tail = (done.stdout + done.stderr).splitlines()[-15:]
             raise ServiceError(
                 f"coopgraph {' '.join(args)} exited with {done.returncode}: " + "\n".join(tail)
             )
-        return time.monotonic() - started
+        return seconds, done.stdout, done.stderr
 
     def password(self) -> str:
         return (self.data_dir / "credentials").read_text().strip()

@@ -12,6 +12,7 @@ import bench.queries
 from bench.floors import same_relationships, same_two_levels
 from bench.queries import MIX, QUERY_NAMES
 from bench.report import NESTED
+from bench.writes import WRITE_NAMES, WRITE_NEW
 from tests.test_cypher_lint import lint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,16 @@ def test_smoke_benchmark_runs_and_reports_every_query(tmp_path: Path) -> None:
         assert f"| {name} (raw: floor) |" in report, name
         assert f"| {label} p95 ≤ 30 ms |" in report, label
         assert f"| {label}: API p50 ≤ 2x the floor's |" in report, label
+    # The write shapes (assertRelationship with a curator token; a new claim beside its floor) and
+    # the timed import (smoke size: too few relationships to judge the target), with their targets.
+    for name in WRITE_NAMES:
+        assert f"| {name}" in report, name
+    assert f"| {WRITE_NEW} (raw: floor) |" in report
+    assert report.count("| single-relationship mutation (assertRelationship, ") == 2
+    assert "## Import (`coopgraph import`)" in report
+    assert "| relationships.csv, first time | 2,000 |" in report
+    assert "again left the data version and that count as they were: yes" in report
+    assert "| import 100,000 relationships ≤ 60 s | " in report
     assert "## Throughput" in report
     assert "## Memory (VmRSS)" in report
     assert "## Targets (size M)" in report
@@ -56,9 +67,12 @@ def bench_statements() -> dict[str, str]:
 
 def test_bench_statements_are_valid_neo4j_5_cypher() -> None:
     statements = bench_statements()
-    assert {"bench.floors.TWO_LEVELS_COOPERATION", "bench.floors.RELATIONSHIPS_WITH_SOURCES"} <= set(
-        statements
-    )
+    assert {
+        "bench.floors.TWO_LEVELS_COOPERATION",
+        "bench.floors.RELATIONSHIPS_WITH_SOURCES",
+        "bench.floors.WRITE_OPEN",
+        "bench.floors.WRITE_CLAIM",
+    } <= set(statements)
     problems = {name: messages for name, messages in lint(statements).items() if messages}
     assert problems == {}
 
