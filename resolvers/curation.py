@@ -30,7 +30,9 @@ Row = dict[str, Any]
 # Seed file field names that the API calls otherwise.
 _ARGUMENT_NAMES = {"id": "key", "type": "kind"}
 # What graph/curation names by the mutation's own argument, not by a field of its input.
-_ARGUMENTS = frozenset({"key", "expectedRevision", "addSources", "reason", "survivor", "merged"})
+_ARGUMENTS = frozenset(
+    {"key", "expectedRevision", "addSources", "reason", "survivor", "merged", "clientMutationId"}
+)
 CLIENT_ID_MAX = 200
 
 
@@ -117,9 +119,12 @@ def _outcome(written: Written) -> Outcome:
     return Outcome(written.change, written.version, written.replayed)
 
 
-async def add_source(db: Database, author: str, data: Row, client_id: str | None) -> SourceOutcome:
+async def add_source(
+    db: Database, author: str, data: Row, reason: str | None, client_id: str | None
+) -> SourceOutcome:
     data = {"id": source_key(data), **{k: v for k, v in data.items() if v is not None}}
-    written = await _written(sources.add_source(db, author, data, client_id=_client_id(client_id)), "input")
+    work = sources.add_source(db, author, data, reason=reason, client_id=_client_id(client_id))
+    written = await _written(work, "input")
     found = await nested.sources(db, [written.subject])
     return SourceOutcome(**_outcome(written).__dict__, source=found[0])
 
@@ -130,11 +135,13 @@ async def _entity_outcome(db: Database, written: Written) -> EntityOutcome:
 
 
 async def create_entity(
-    db: Database, author: str, data: Row, cited: Sequence[str], client_id: str | None
+    db: Database, author: str, data: Row, cited: Sequence[str], reason: str | None, client_id: str | None
 ) -> EntityOutcome:
     data = {k: v for k, v in data.items() if v is not None}
     data.setdefault("id", entity_key(data))
-    work = entities.create_entity(db, author, data, list(cited), client_id=_client_id(client_id))
+    work = entities.create_entity(
+        db, author, data, list(cited), reason=reason, client_id=_client_id(client_id)
+    )
     return await _entity_outcome(db, await _written(work, "input"))
 
 
@@ -186,10 +193,12 @@ async def _relationship_outcome(db: Database, written: Written) -> RelationshipO
 
 
 async def assert_relationship(
-    db: Database, author: str, data: Row, cited: Sequence[str], client_id: str | None
+    db: Database, author: str, data: Row, cited: Sequence[str], reason: str | None, client_id: str | None
 ) -> RelationshipOutcome:
     data = {k: v for k, v in data.items() if v is not None}
-    work = relationships.assert_relationship(db, author, data, list(cited), client_id=_client_id(client_id))
+    work = relationships.assert_relationship(
+        db, author, data, list(cited), reason=reason, client_id=_client_id(client_id)
+    )
     return await _relationship_outcome(db, await _written(work, "input"))
 
 

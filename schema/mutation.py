@@ -31,6 +31,7 @@ ClientId = Annotated[
     ),
 ]
 Reason = Annotated[str, strawberry.argument(description="Why: kept in the history.")]
+Why = Annotated[str | None, strawberry.argument(description="Why, if worth saying: kept in the history.")]
 
 
 def _author(info: Info) -> str:
@@ -51,10 +52,10 @@ class Mutation:
         permission_classes=[CuratorOnly],
     )
     async def add_source(
-        self, info: Info, input: SourceInput, client_mutation_id: ClientId = None
+        self, info: Info, input: SourceInput, reason: Why = None, client_mutation_id: ClientId = None
     ) -> SourcePayload:
         outcome = await curation.add_source(
-            info.context.db, _author(info), input.seed_fields(), client_mutation_id
+            info.context.db, _author(info), input.seed_fields(), reason, client_mutation_id
         )
         return SourcePayload.of(outcome, client_mutation_id)
 
@@ -62,10 +63,10 @@ class Mutation:
         description="Create an entity, citing the sources that name it.", permission_classes=[CuratorOnly]
     )
     async def create_entity(
-        self, info: Info, input: EntityInput, client_mutation_id: ClientId = None
+        self, info: Info, input: EntityInput, reason: Why = None, client_mutation_id: ClientId = None
     ) -> EntityPayload:
         outcome = await curation.create_entity(
-            info.context.db, _author(info), input.seed_fields(), input.sources, client_mutation_id
+            info.context.db, _author(info), input.seed_fields(), input.sources, reason, client_mutation_id
         )
         return EntityPayload.of(outcome, client_mutation_id)
 
@@ -82,7 +83,7 @@ class Mutation:
         ],
         set: EntityPatch,
         add_sources: list[str] | None = None,
-        reason: str | None = None,
+        reason: Why = None,
         client_mutation_id: ClientId = None,
     ) -> EntityPayload:
         outcome = await curation.update_entity(
@@ -103,10 +104,10 @@ class Mutation:
         permission_classes=[CuratorOnly],
     )
     async def assert_relationship(
-        self, info: Info, input: RelationshipInput, client_mutation_id: ClientId = None
+        self, info: Info, input: RelationshipInput, reason: Why = None, client_mutation_id: ClientId = None
     ) -> RelationshipPayload:
         outcome = await curation.assert_relationship(
-            info.context.db, _author(info), input.seed_fields(), input.sources, client_mutation_id
+            info.context.db, _author(info), input.seed_fields(), input.sources, reason, client_mutation_id
         )
         return RelationshipPayload.of(outcome, client_mutation_id)
 

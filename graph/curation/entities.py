@@ -9,7 +9,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.curation.edit import Edit
 from graph.curation.errors import Conflict, Invalid
-from graph.curation.lookup import check_sources, entity_data, key_taken, live_entity, revision
+from graph.curation.lookup import check_sources, entity_data, in_load_order, key_taken, live_entity, revision
 from graph.curation.transaction import Written, now, rows, write
 from graph.cypher import curation as cypher
 from graph.cypher import entities as entity_cypher
@@ -45,7 +45,13 @@ async def link_names(tx: AsyncManagedTransaction, props: Row) -> None:
 
 
 async def create_entity(
-    db: Database, author: str, data: Row, sources: Sequence[str], *, client_id: str | None = None
+    db: Database,
+    author: str,
+    data: Row,
+    sources: Sequence[str],
+    *,
+    reason: str | None = None,
+    client_id: str | None = None,
 ) -> Written:
     """A new entity (`data`: a seed file's entity fields) citing `sources`."""
 
@@ -53,6 +59,7 @@ async def create_entity(
         props = validated(data, sources)
         edit.subject = props["id"]
         await check_sources(tx, sources)
+        props["sources"] = await in_load_order(tx, sources)
         if await key_taken(tx, props["id"]):
             raise Conflict(f"an entity with the key {props['id']!r} exists already; update it instead", "id")
         props["revision"] = 1
@@ -61,7 +68,9 @@ async def create_entity(
         await link_names(tx, props)
         edit.compare("entity", props["id"], None, props)
 
-    return await write(db, author=author, action="create_entity", reason=None, client_id=client_id, work=work)
+    return await write(
+        db, author=author, action="create_entity", reason=reason, client_id=client_id, work=work
+    )
 
 
 async def update_entity(
@@ -94,7 +103,7 @@ async def update_entity(
             data.pop(name, None)
         if add_sources:
             await check_sources(tx, add_sources, "addSources")
-        sources = list(dict.fromkeys([*before.get("sources", []), *add_sources]))
+        sources = await in_load_order(tx, [*before.get("sources", []), *add_sources])
         after = validated(data, sources)
         after.update({name: before[name] for name in _MAINTAINED if name in before})
         if not edit.compare("entity", after["id"], before, after):

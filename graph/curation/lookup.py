@@ -7,9 +7,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.curation.errors import Missing
+from graph.curation.errors import Invalid, Missing
 from graph.curation.transaction import rows
 from graph.cypher import curation as cypher
+from graph.ingest.export import seed_file_name
 from graph.ingest.seed_files import ENTITY_COMMON
 from graph.ontology import KIND_FIELDS, RELATION_TYPES
 
@@ -17,6 +18,8 @@ Row = dict[str, Any]
 
 # How many merges a key is followed through to its survivor.
 MERGE_HOPS = 8
+# Generated data is replaced whole by every `coopgraph synth`, and no seed file holds it.
+_NOT_SYNTHETIC = "curated facts cannot refer to it"
 
 
 async def live_entity(tx: AsyncManagedTransaction, key: str, field: str, *, follow: bool = True) -> Row:
@@ -28,6 +31,10 @@ async def live_entity(tx: AsyncManagedTransaction, key: str, field: str, *, foll
         found = (await rows(tx, cypher.RESOLVE, keys=[key]))[0]
         if found["live"] is not None:
             props: Row = found["live"]
+            if props.get("synthetic"):
+                raise Invalid(
+                    [(field, f"{asked!r} is synthetic test data (coopgraph synth): {_NOT_SYNTHETIC}")]
+                )
             return props
         if found["merged_into"] is None or not follow:
             state = "does not exist"
@@ -48,10 +55,23 @@ async def key_taken(tx: AsyncManagedTransaction, key: str) -> bool:
 async def check_sources(tx: AsyncManagedTransaction, ids: Sequence[str], field: str = "sources") -> None:
     if not ids:
         raise Missing("at least one source is required: the document that states it", field)
-    found = {row["id"] for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(ids))}
+    found = {row["id"]: row["synthetic"] for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(ids))}
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise Missing(f"no source {', '.join(map(repr, unknown))}; add it first (addSource)", field)
+    generated = [i for i in ids if found[i]]
+    if generated:
+        raise Invalid([(field, f"{', '.join(map(repr, generated))} is synthetic: {_NOT_SYNTHETIC}")])
+
+
+async def in_load_order(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[str]:
+    """Sources, once each, in the order a load of the exported seed files lists them (the order
+    of their files' names): so that a round trip through the files gives the same lists."""
+    found = await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids)))
+    return [
+        row["id"]
+        for row in sorted(found, key=lambda row: (seed_file_name(row["id"], row["file"]), row["id"]))
+    ]
 
 
 async def claim(tx: AsyncManagedTransaction, kind: str, start: str, end: str, rel_id: str) -> Row | None:

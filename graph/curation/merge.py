@@ -17,7 +17,7 @@ from neo4j import AsyncManagedTransaction
 from graph.curation.edit import Edit
 from graph.curation.entities import check_reason, link_names, retract, validated
 from graph.curation.errors import Invalid
-from graph.curation.lookup import entity_data, live_entity, revision
+from graph.curation.lookup import entity_data, in_load_order, live_entity, revision
 from graph.curation.relationships import put_claim
 from graph.curation.transaction import Written, rows, write
 from graph.cypher import curation as cypher
@@ -84,11 +84,12 @@ async def merge_entities(
                 [
                     (
                         "merged",
-                        f"a {merged['kind']} cannot be merged into a {survivor['kind']}: update one first",
+                        f"a {merged['kind']} cannot be merged into a {survivor['kind']}: a kind does not "
+                        "change; retract the wrong one and create it anew with the right kind",
                     )
                 ]
             )
-        sources = list(dict.fromkeys([*survivor.get("sources", []), *merged.get("sources", [])]))
+        sources = await in_load_order(tx, [*survivor.get("sources", []), *merged.get("sources", [])])
         after = validated(_survivor_data(survivor, merged), sources)
         after.update({name: survivor[name] for name in ("degree", "members") if name in survivor})
         after["revision"] = revision(survivor) + 1
@@ -103,7 +104,8 @@ async def merge_entities(
         for row in claims:
             data = _claim_data(row, merged["id"], survivor["id"])
             if data["from"] != data["to"]:  # a claim between the two says nothing once they are one
-                await put_claim(tx, edit, data, row["props"].get("sources", []))
+                # A claim the survivor has retracted stays retracted: a merge brings no new evidence.
+                await put_claim(tx, edit, data, row["props"].get("sources", []), restore=False)
         edit.subject = survivor["id"]
 
     return await write(

@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 from graph.curation.edit import Edit
 from graph.curation.entities import check_reason
 from graph.curation.errors import Conflict, Invalid, Missing
-from graph.curation.lookup import check_sources, claim, live_entity, revision
+from graph.curation.lookup import check_sources, claim, in_load_order, live_entity, revision
 from graph.curation.transaction import Written, now, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
@@ -24,6 +24,7 @@ from graph.ontology import RETRACTED_TYPE
 
 Row = dict[str, Any]
 _RETRACTION = ("retracted_reason", "retracted_at")
+_NUMBERS = frozenset({"amount", "workload"})
 
 
 def subject(start: str, end: str, rel_id: str) -> str:
@@ -38,8 +39,20 @@ def _joined_note(old: str | None, new: str | None) -> str | None:
     return " / ".join(filter(None, [old, new]))
 
 
-async def put_claim(tx: AsyncManagedTransaction, edit: Edit, data: Row, sources: Sequence[str]) -> str:
-    """Asserts the claim `data` (a seed file's relation fields) citing `sources`; returns its id."""
+def _whole(data: Row) -> Row:
+    # 24990.0 from a GraphQL Float is the 24990 a seed file states: the same claim, the same id.
+    return {
+        name: int(value) if name in _NUMBERS and isinstance(value, float) and value.is_integer() else value
+        for name, value in data.items()
+    }
+
+
+async def put_claim(
+    tx: AsyncManagedTransaction, edit: Edit, data: Row, sources: Sequence[str], *, restore: bool = True
+) -> str:
+    """Asserts the claim `data` (a seed file's relation fields) citing `sources`; returns its id.
+    A retracted claim is made live again, unless not `restore` (a merge moving claims)."""
+    data = _whole(data)
     relation, problems = validate_relation(data, sources)
     if relation is None or problems:
         raise Invalid(problems)
@@ -59,7 +72,7 @@ async def put_claim(tx: AsyncManagedTransaction, edit: Edit, data: Row, sources:
     ends = {"from": start["id"], "to": end["id"], "id": rel_id}
     found = await claim(tx, kind, start["id"], end["id"], rel_id)
     if found is None:
-        props.update(id=rel_id, revision=1)
+        props.update(id=rel_id, revision=1, sources=await in_load_order(tx, sources))
         await rows(
             tx,
             cypher.CREATE_RELATIONSHIP[kind],
@@ -71,9 +84,11 @@ async def put_claim(tx: AsyncManagedTransaction, edit: Edit, data: Row, sources:
     before: Row = found["props"]
     after = {
         **before,
-        "sources": list(dict.fromkeys([*before.get("sources", []), *sources])),
+        "sources": await in_load_order(tx, [*before.get("sources", []), *sources]),
         "note": _joined_note(before.get("note"), props.get("note")),
     }
+    if found["type"] == RETRACTED_TYPE and not restore:
+        return rel_id
     if found["type"] == RETRACTED_TYPE:
         # Asserted again, with evidence: the claim is live again.
         for name in _RETRACTION:
@@ -90,7 +105,13 @@ async def put_claim(tx: AsyncManagedTransaction, edit: Edit, data: Row, sources:
 
 
 async def assert_relationship(
-    db: Database, author: str, data: Row, sources: Sequence[str], *, client_id: str | None = None
+    db: Database,
+    author: str,
+    data: Row,
+    sources: Sequence[str],
+    *,
+    reason: str | None = None,
+    client_id: str | None = None,
 ) -> Written:
     """A claim (`data`: a seed file's relation fields) citing `sources`: a new relationship, or a
     source added to the same claim (restoring it if it was retracted)."""
@@ -99,7 +120,7 @@ async def assert_relationship(
         await put_claim(tx, edit, data, sources)
 
     return await write(
-        db, author=author, action="assert_relationship", reason=None, client_id=client_id, work=work
+        db, author=author, action="assert_relationship", reason=reason, client_id=client_id, work=work
     )
 
 

@@ -17,7 +17,9 @@ from graph.ingest.seed_files import validate_source
 Row = dict[str, Any]
 
 
-async def add_source(db: Database, author: str, data: Row, *, client_id: str | None = None) -> Written:
+async def add_source(
+    db: Database, author: str, data: Row, *, reason: str | None = None, client_id: str | None = None
+) -> Written:
     """A new source (`data`: a seed file's [source] fields). The same source again changes nothing;
     another one under a taken id is a Conflict."""
 
@@ -39,4 +41,4 @@ async def add_source(db: Database, author: str, data: Row, *, client_id: str | N
         await rows(tx, cypher.CREATE_SOURCE, props=row, publisher=publisher)
         edit.compare("source", row["id"], None, {**row, "publisher": publisher})
 
-    return await write(db, author=author, action="add_source", reason=None, client_id=client_id, work=work)
+    return await write(db, author=author, action="add_source", reason=reason, client_id=client_id, work=work)

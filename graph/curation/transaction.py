@@ -23,7 +23,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError, TransientError
 
 from graph.curation.edit import Edit
-from graph.curation.errors import Contended, CurationError
+from graph.curation.errors import Conflict, Contended, CurationError
 from graph.cypher import curation as cypher
 from graph.cypher.version import GRAPH_VERSION
 from graph.database import Database
@@ -40,6 +40,7 @@ Work = Callable[[AsyncManagedTransaction, Edit], Awaitable[None]]
 PATIENCE = 10.0
 FIRST_PAUSE = 0.005
 MAX_PAUSE = 0.25
+LEAST_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ async def _attempt(
             done = await rows(tx, cypher.REPLAYED, request=request)
             if done:
                 change = ChangeRecord.from_props(done[0]["change"])
+                if change.action != edit.action:
+                    raise Conflict(
+                        f"clientMutationId was used for a {change.action} ({change.key}); use a new one",
+                        "clientMutationId",
+                    )
                 return Written(change.subject, change, await _version(tx), replayed=True)
         await work(tx, edit)
         if not edit.changed:
@@ -157,7 +163,8 @@ async def write(
                 raise exc.__cause__ from None
             if not _lost_race(exc):
                 raise
-            if time.monotonic() > deadline:
+            # A long write (an import) gets a few tries however long each took.
+            if attempt + 1 >= LEAST_ATTEMPTS and time.monotonic() > deadline:
                 raise Contended(f"the write lost to concurrent writes for {PATIENCE:g} s") from exc
         pause = min(MAX_PAUSE, FIRST_PAUSE * 2**attempt)
         await asyncio.sleep(random.uniform(0, pause))  # noqa: S311 - jitter, not a secret

@@ -42,7 +42,10 @@ RESOLVE: Final = (
     "RETURN key, properties(n) AS live, x.id AS retracted, x.merged_into AS merged_into"
 )
 
-SOURCES_FOUND: Final = "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id"
+SOURCES_FOUND: Final = (
+    "MATCH (s:Source) WHERE s.id IN $ids "
+    "RETURN s.id AS id, s.file AS file, coalesce(s.synthetic, false) AS synthetic"
+)
 SOURCE: Final = (
     "MATCH (s:Source {id: $id}) OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(p:Entity) "
     "RETURN properties(s) AS props, p.id AS publisher"

@@ -37,6 +37,7 @@ from graph.cypher import loader as loader_cypher
 from graph.cypher.version import GRAPH_VERSION
 from graph.database import Database
 from graph.entities import term_rows
+from graph.ingest.export import seed_file_name
 from graph.ingest.seed_files import (
     ENTITY_COMMON,
     RELATION_FIELDS,
@@ -422,6 +423,11 @@ class _Plan:
     new_entities: dict[str, Row] = field(default_factory=dict)
     updated_entities: list[tuple[Row, Row]] = field(default_factory=list)  # before, after
     relations: dict[tuple[Any, ...], Row] = field(default_factory=dict)  # key -> {from, to, props}
+    file_names: dict[str, str] = field(default_factory=dict)  # source id -> its seed file's name
+
+    def in_load_order(self, ids: Sequence[str]) -> list[str]:
+        """Sources as a load of the exported files lists them: by file name (graph/curation/lookup.py)."""
+        return sorted(dict.fromkeys(ids), key=lambda i: (self.file_names.get(i, f"{i}.toml"), i))
 
 
 def _check_sources(
@@ -514,6 +520,9 @@ def _fold_entities(
         for name, value in row.items():
             if name in ("aliases", "identifiers", "sources"):
                 existing[name] = list(dict.fromkeys(existing[name] + value))
+                clash = scheme_clash(existing[name]) if name == "identifiers" else None
+                if clash is not None:
+                    problems.append(entry.problem(name, clash))
             elif name not in existing:
                 existing[name] = value
                 origins[ident][name] = entry
@@ -547,8 +556,21 @@ def _onto_graph(before: Row, row: Row, origin: dict[str, Entry]) -> tuple[Row, l
                     after[derived] = row[derived]
     for name in ("aliases", "identifiers", "sources"):
         after[name] = list(dict.fromkeys([*(before.get(name) or []), *row[name]]))
+    clash = scheme_clash(after["identifiers"])
+    if clash is not None:
+        problems.append(origin["identifiers"].problem("identifiers", f"{clash}, one of them in the graph"))
     add_search_names(after)
     return after, problems
+
+
+def scheme_clash(identifiers: Sequence[str]) -> str | None:
+    """Two values for one scheme (`scheme:value` items): one entity has one code per register."""
+    seen: dict[str, str] = {}
+    for item in identifiers:
+        scheme, _, value = item.partition(":")
+        if seen.setdefault(scheme, value) != value:
+            return f"two {scheme!r} identifiers: {seen[scheme]!r} and {value!r}"
+    return None
 
 
 def _joined_note(old: str | None, new: str | None) -> str | None:
@@ -612,7 +634,17 @@ def _plan(files: Files, graph: _Graph) -> tuple[_Plan, list[tuple[int, int, str]
         )
         if ends_ok and start is not None and end_row is not None:
             problems += [entry.problem(n, m) for n, m in relation_link_problems(relation, start, end_row)]
+    _order_sources(plan, graph)
     return plan, problems
+
+
+def _order_sources(plan: _Plan, graph: _Graph) -> None:
+    sources = [props for props, _ in graph.sources.values()] + [row for row, _ in plan.new_sources]
+    plan.file_names = {str(row["id"]): seed_file_name(str(row["id"]), row.get("file")) for row in sources}
+    for row in [*plan.new_entities.values(), *(after for _, after in plan.updated_entities)]:
+        row["sources"] = plan.in_load_order(row["sources"])
+    for relation in plan.relations.values():
+        relation["props"]["sources"] = plan.in_load_order(relation["props"]["sources"])
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -708,7 +740,7 @@ async def _write_relationships(
         before: Row = found["props"]
         after = {
             **before,
-            "sources": list(dict.fromkeys([*before.get("sources", []), *props["sources"]])),
+            "sources": plan.in_load_order([*before.get("sources", []), *props["sources"]]),
             "note": _joined_note(before.get("note"), props.get("note")),
         }
         if after["note"] is None:

@@ -189,12 +189,21 @@ def _relation_fields(row: Row, problems: list[str]) -> Row:
     return _ordered(data, RELATION_ORDER)
 
 
+def seed_file_name(source_id: str, document: str | None) -> str:
+    """The seed file a source's facts are written to: its document's stem, or its id where that is
+    no plain file name. A load reads the files in name order, so an entity's or relationship's
+    sources are listed in the order of these names (graph/curation/lookup.py keeps that order)."""
+    if document is None or not _PLAIN_NAME.match(document):
+        return f"{source_id}.toml"
+    return f"{Path(document).stem}.toml"
+
+
 def _file_names(sources: list[Row]) -> dict[str, str]:
-    """Each source's file name: its document's stem, or its id where that is no plain name."""
+    """Each source's file name (seed_file_name), made unique by the id where two would collide."""
     names: dict[str, str] = {}
     for row in sources:
-        source_id, document = row["props"]["id"], str(row["props"].get("file", ""))
-        name = f"{Path(document).stem}.toml" if _PLAIN_NAME.match(document) else f"{source_id}.toml"
+        source_id = row["props"]["id"]
+        name = seed_file_name(source_id, row["props"].get("file"))
         if name in names.values():
             name = f"{source_id}.toml"
         names[source_id] = name

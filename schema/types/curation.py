@@ -17,7 +17,7 @@ from schema.types.relationships import Relationship
 Row = dict[str, Any]
 
 
-def _seed_fields(values: dict[str, Any], *, relation: bool = False) -> Row:
+def _seed_fields(values: dict[str, Any], *, relation: bool = False, argument: str = "input") -> Row:
     """An input's values as a seed file's fields: enums by value, identifiers as a table, unset
     fields left out (None stays None: in a patch it removes the field)."""
     data: Row = {}
@@ -26,18 +26,18 @@ def _seed_fields(values: dict[str, Any], *, relation: bool = False) -> Row:
             continue
         value = given
         if name == "identifiers" and given is not None:
-            value = _identifiers(given)
+            value = _identifiers(given, f"{argument}.identifiers")
         elif isinstance(given, Enum):
             value = given.value
         data["id" if name == "key" else "type" if relation and name == "kind" else name] = value
     return data
 
 
-def _identifiers(items: list[IdentifierInput]) -> dict[str, str]:
+def _identifiers(items: list[IdentifierInput], argument: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for item in items:
         if item.scheme in table:
-            raise BadInput(f"two identifiers of scheme {item.scheme!r}", argument="input.identifiers")
+            raise BadInput(f"two identifiers of scheme {item.scheme!r}", argument=argument)
         table[item.scheme] = item.value
     return table
 
@@ -142,7 +142,7 @@ class EntityPatch:
     meets_per_year_min: int | None = strawberry.UNSET
 
     def seed_fields(self) -> Row:
-        return _seed_fields(vars(self))
+        return _seed_fields(vars(self), argument="set")
 
 
 @strawberry.input(description="A claim that two entities are related, and the sources that state it.")
