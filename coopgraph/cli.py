@@ -23,7 +23,7 @@ from graph.database import Connection, open_database
 from graph.errors import GraphError
 from graph.ingest.loader import UnsavedChanges, curated_loaded, load_seeds
 from graph.ingest.runs import MaintenanceBusy, recover
-from graph.ingest.seed_files import SeedError, read_seed_graph
+from graph.ingest.seed_files import SEED_DIR, SeedError, read_seed_graph
 from graph.records import ROLES
 from graph.store.checks import check_port
 from graph.store.connection import store_connection
@@ -49,7 +49,7 @@ async def _prepare(
         elif load or reset or not await curated_loaded(db):
             seed = read_seed_graph()  # validated before anything is deleted
             report = await load_seeds(
-                db, seed, reset=reset, progress=log.info, discard_changes=discard_changes
+                db, seed, reset=reset, progress=log.info, discard_changes=discard_changes, directory=SEED_DIR
             )
             log.info(
                 "seed graph loaded: %d sources, %d entities, %d relations",

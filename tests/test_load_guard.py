@@ -10,6 +10,8 @@ import pytest
 
 from graph.curation.sources import add_source
 from graph.database import Database
+from graph.ingest.loader import load_seeds
+from graph.ingest.seed_files import read_seed_graph
 from tests.conftest import run_db
 from tests.services import CliStore, coopgraph_command, seeded_cli_store
 
@@ -33,10 +35,16 @@ def test_load_keeps_api_changes_until_exported_or_discarded(store: CliStore, tmp
     assert "1 change(s) made through the API" in refused.stderr and "export-seeds" in refused.stderr
     assert "src-guard" in run_db(store.conn, _sources)
 
+    # Written out elsewhere: seeds/ still lacks it, so a load of seeds/ still asks.
     exported = coopgraph_command(store, "export-seeds", str(tmp_path / "seeds"))
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "seeds" / "src-guard.toml").exists()
-    # Written out: a load may now replace it (here with the repository's seeds, which lack it).
+    assert coopgraph_command(store, "load").returncode == 2
+    # Loading the files it went into keeps it: nothing is lost.
+    exported_graph = read_seed_graph(sorted((tmp_path / "seeds").glob("*.toml")))
+    run_db(store.conn, lambda db: load_seeds(db, exported_graph, directory=tmp_path / "seeds"))
+    assert "src-guard" in run_db(store.conn, _sources)
+    # Held by the files that were loaded: a load may replace it (with seeds/, which lack it).
     loaded = coopgraph_command(store, "load")
     assert loaded.returncode == 0, loaded.stderr
     assert "src-guard" not in run_db(store.conn, _sources)

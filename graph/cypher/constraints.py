@@ -23,6 +23,8 @@ SETUP: Final[tuple[LiteralString, ...]] = (
     "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
     # `changes(author:)`: an equality seek, not a scan of the log (graph/cypher/history.py).
     "CREATE INDEX change_author IF NOT EXISTS FOR (c:Change) ON (c.author)",
+    # A write with a clientMutationId first looks for the change it may have made already.
+    "CREATE INDEX change_request IF NOT EXISTS FOR (c:Change) ON (c.request)",
     "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
     "CREATE INDEX entity_country IF NOT EXISTS FOR (n:Entity) ON (n.country)",
 )

@@ -92,21 +92,21 @@ SET_DEGREES: Final = (
     f"SET n.degree = {degree('n')}"
 )
 
-# Changes made through the API since the seed files last held the whole curated graph (a load
-# from them, or an export to them): a load would replace them, so it asks first (graph/ingest/loader.py).
+# Changes made through the API since the seed files in $dir last held the whole curated graph (a
+# load from any files, or an export into $dir): a load from $dir would replace them, so it asks
+# first (graph/ingest/loader.py). An export into another directory saves nothing for $dir.
 UNSAVED_CHANGES: Final = (
     "MATCH (m:Meta {id: 'graph'}) "
-    "WITH m, coalesce(m.change_seq, 0) - coalesce(m.saved_seq, 0) AS unsaved WHERE unsaved > 0 "
+    "WITH m, coalesce(m.change_seq, 0) - CASE WHEN m.exported_dir = $dir "
+    "AND coalesce(m.exported_seq, 0) > coalesce(m.saved_seq, 0) THEN m.exported_seq "
+    "ELSE coalesce(m.saved_seq, 0) END AS unsaved WHERE unsaved > 0 "
     "OPTIONAL MATCH (c:Change {seq: m.change_seq}) "
     "RETURN unsaved, c.id AS last, c.author AS author, c.at AS at"
 )
 SAVED_AFTER_LOAD: Final = "MATCH (m:Meta {id: 'graph'}) SET m.saved_seq = coalesce(m.change_seq, 0)"
 CHANGE_SEQ: Final = "OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.change_seq, 0) AS seq"
-# An export wrote the graph as it was at change $seq (or later).
-SAVED_BY_EXPORT: Final = (
-    "MATCH (m:Meta {id: 'graph'}) "
-    "SET m.saved_seq = CASE WHEN coalesce(m.saved_seq, 0) < $seq THEN $seq ELSE m.saved_seq END"
-)
+# An export wrote the graph as it was at change $seq (or later) into $dir.
+SAVED_BY_EXPORT: Final = "MATCH (m:Meta {id: 'graph'}) SET m.exported_dir = $dir, m.exported_seq = $seq"
 
 # The load deleted and re-created the curated entities (DELETE_CURATED), and with them the links
 # from the change log to them (graph/cypher/history.py): every Change is linked again to those of

@@ -489,7 +489,7 @@ async def export_seeds(db: Database, directory: Path) -> ExportReport:
     no longer asks before it replaces them (graph/ingest/loader.py)."""
     seq = (await db.read(load_cypher.CHANGE_SEQ))[0]["seq"]
     report = write_graph(await read_curated_graph(db), directory)
-    await db.write(load_cypher.SAVED_BY_EXPORT, {"seq": seq})
+    await db.write(load_cypher.SAVED_BY_EXPORT, {"seq": seq, "dir": str(directory.resolve())})
     return report
 
 

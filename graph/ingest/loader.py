@@ -8,6 +8,7 @@ finished at the next start-up (graph/ingest/runs.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
@@ -18,7 +19,7 @@ from graph.database import Database
 from graph.entities import term_rows
 from graph.errors import GraphError
 from graph.ingest import runs
-from graph.ingest.seed_files import SeedGraph, read_seed_graph
+from graph.ingest.seed_files import SEED_DIR, SeedGraph, read_seed_graph
 
 
 class UnsavedChanges(GraphError):
@@ -33,8 +34,8 @@ class UnsavedChanges(GraphError):
         self.unsaved = unsaved
 
 
-async def _check_saved(tx: AsyncManagedTransaction) -> None:
-    found = await (await tx.run(cypher.UNSAVED_CHANGES)).data()
+async def _check_saved(tx: AsyncManagedTransaction, directory: str) -> None:
+    found = await (await tx.run(cypher.UNSAVED_CHANGES, dir=directory)).data()
     if found:
         raise UnsavedChanges(**found[0])
 
@@ -52,9 +53,11 @@ async def _run(tx: AsyncManagedTransaction, query: str, rows: list[dict[str, Any
     await result.consume()
 
 
-async def _write(tx: AsyncManagedTransaction, seed: SeedGraph, discard_changes: bool) -> None:
-    if not discard_changes:
-        await _check_saved(tx)
+async def _write(tx: AsyncManagedTransaction, seed: SeedGraph, saved_in: str | None) -> None:
+    """`saved_in`: the directory the seed files were read from (changes exported there are safe),
+    or None to replace changes made through the API whatever they are."""
+    if saved_in is not None:
+        await _check_saved(tx, saved_in)
     await _run(tx, cypher.DELETE_CURATED, [])
     await _run(tx, cypher.CREATE_SOURCES, seed.sources)
     live = seed.entities_by_kind()
@@ -86,17 +89,21 @@ async def load_seeds(
     reset: bool = False,
     progress: runs.Progress | None = None,
     discard_changes: bool = False,
+    directory: Path | None = None,
 ) -> LoadReport:
     """Replace the curated graph with the seed files' content (default: seeds/*.toml), all or nothing.
 
     With reset=True everything else (synthetic data too) is deleted once the new curated graph
     is committed. Raises SeedError (and writes nothing) when a seed file is invalid,
     MaintenanceBusy when another maintenance run holds the graph, and UnsavedChanges when changes
-    made through the API would be lost (unless `discard_changes`).
+    made through the API would be lost (unless `discard_changes`): changes an export wrote into
+    `directory`, where `seed` was read from (default: seeds/), are not lost.
     """
-    seed = seed if seed is not None else read_seed_graph()
+    if seed is None:
+        seed, directory = read_seed_graph(), directory or SEED_DIR
+    saved_in = None if discard_changes else str(directory.resolve()) if directory is not None else ""
     try:
-        return await _load(db, seed, reset, progress, discard_changes)
+        return await _load(db, seed, reset, progress, saved_in)
     except GraphError as exc:
         if isinstance(exc.__cause__, UnsavedChanges):  # raised inside the run's first transaction
             raise exc.__cause__ from None
@@ -104,12 +111,10 @@ async def load_seeds(
 
 
 async def _load(
-    db: Database, seed: SeedGraph, reset: bool, progress: runs.Progress | None, discard_changes: bool
+    db: Database, seed: SeedGraph, reset: bool, progress: runs.Progress | None, saved_in: str | None
 ) -> LoadReport:
     if not reset:
-        await runs.begin(
-            db, "load", "load", first=lambda tx, _run: _write(tx, seed, discard_changes), finish=True
-        )
+        await runs.begin(db, "load", "load", first=lambda tx, _run: _write(tx, seed, saved_in), finish=True)
     else:
         if progress is not None:
             progress("load --reset: writing the new curated graph")
@@ -117,7 +122,7 @@ async def _load(
         async def first(tx: AsyncManagedTransaction, run: runs.Run) -> None:
             # What is deleted below is everything not curated: decided before the new graph exists.
             deleting = (await runs.rows_of(tx, cypher.NON_CURATED_EXISTS, {}))[0]["found"]
-            await _write(tx, seed, discard_changes)
+            await _write(tx, seed, saved_in)
             await run.fence(tx, run.mark_stray(bool(deleting), None))
 
         run = await runs.begin(db, "reset", runs.PURGE, first=first, progress=progress)
