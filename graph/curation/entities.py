@@ -58,8 +58,7 @@ async def create_entity(
     async def work(tx: AsyncManagedTransaction, edit: Edit) -> None:
         props = validated(data, sources)
         edit.subject = props["id"]
-        await check_sources(tx, sources)
-        props["sources"] = await in_load_order(tx, sources)
+        props["sources"] = await check_sources(tx, sources)
         if await key_taken(tx, props["id"]):
             raise Conflict(f"an entity with the key {props['id']!r} exists already; update it instead", "id")
         props["revision"] = 1

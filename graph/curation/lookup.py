@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -26,25 +26,46 @@ async def live_entity(tx: AsyncManagedTransaction, key: str, field: str, *, foll
     """The properties of the live entity `key` names, or Missing. A merged key names its survivor
     when `follow`: a claim about the merged entity is one about the survivor; but an update or a
     retraction must name what it changes."""
-    asked = key
+    return (await live_entities(tx, {field: key}, follow=follow))[field]
+
+
+async def live_entities(
+    tx: AsyncManagedTransaction, keys: dict[str, str], *, follow: bool = True
+) -> dict[str, Row]:
+    """live_entity for several keys (by the field that names each) in one round trip, unless a
+    merged key has to be followed."""
+    asked, found = dict(keys), {}
+    current = dict(keys)
     for _ in range(MERGE_HOPS + 1):
-        found = (await rows(tx, cypher.RESOLVE, keys=[key]))[0]
-        if found["live"] is not None:
-            props: Row = found["live"]
-            if props.get("synthetic"):
-                raise Invalid(
-                    [(field, f"{asked!r} is synthetic test data (coopgraph synth): {_NOT_SYNTHETIC}")]
-                )
-            return props
-        if found["merged_into"] is None or not follow:
-            state = "does not exist"
-            if found["merged_into"] is not None:
-                state = f"was merged into {found['merged_into']!r}"
-            elif found["retracted"] is not None:
-                state = "is retracted"
-            raise Missing(f"entity {asked!r} {state}", field)
-        key = str(found["merged_into"])
-    raise Missing(f"entity {asked!r} is merged more than {MERGE_HOPS} times over", field)
+        resolved = {
+            row["key"]: row for row in await rows(tx, cypher.RESOLVE, keys=list(set(current.values())))
+        }
+        following: dict[str, str] = {}
+        for field, key in current.items():
+            row = resolved[key]
+            if row["live"] is not None:
+                found[field] = _curated(row["live"], asked[field], field)
+            elif row["merged_into"] is not None and follow:
+                following[field] = str(row["merged_into"])
+            else:
+                raise Missing(f"entity {asked[field]!r} {_absence(row)}", field)
+        if not following:
+            return found
+        current = following
+    field = next(iter(current))
+    raise Missing(f"entity {asked[field]!r} is merged more than {MERGE_HOPS} times over", field)
+
+
+def _curated(props: Row, asked: str, field: str) -> Row:
+    if props.get("synthetic"):
+        raise Invalid([(field, f"{asked!r} is synthetic test data (coopgraph synth): {_NOT_SYNTHETIC}")])
+    return props
+
+
+def _absence(row: Row) -> str:
+    if row["merged_into"] is not None:
+        return f"was merged into {row['merged_into']!r}"
+    return "is retracted" if row["retracted"] is not None else "does not exist"
 
 
 async def key_taken(tx: AsyncManagedTransaction, key: str) -> bool:
@@ -52,22 +73,27 @@ async def key_taken(tx: AsyncManagedTransaction, key: str) -> bool:
     return found["live"] is not None or found["retracted"] is not None
 
 
-async def check_sources(tx: AsyncManagedTransaction, ids: Sequence[str], field: str = "sources") -> None:
+async def check_sources(tx: AsyncManagedTransaction, ids: Sequence[str], field: str = "sources") -> list[str]:
+    """The sources cited, checked (they exist and are curated), in load order (in_load_order)."""
     if not ids:
         raise Missing("at least one source is required: the document that states it", field)
-    found = {row["id"]: row["synthetic"] for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(ids))}
+    found = {row["id"]: row for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids)))}
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise Missing(f"no source {', '.join(map(repr, unknown))}; add it first (addSource)", field)
-    generated = [i for i in ids if found[i]]
+    generated = [i for i in ids if found[i]["synthetic"]]
     if generated:
         raise Invalid([(field, f"{', '.join(map(repr, generated))} is synthetic: {_NOT_SYNTHETIC}")])
+    return _ordered(found.values())
 
 
 async def in_load_order(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[str]:
     """Sources, once each, in the order a load of the exported seed files lists them (the order
     of their files' names): so that a round trip through the files gives the same lists."""
-    found = await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids)))
+    return _ordered(await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids))))
+
+
+def _ordered(found: Iterable[Row]) -> list[str]:
     return [
         row["id"]
         for row in sorted(found, key=lambda row: (seed_file_name(row["id"], row["file"]), row["id"]))

@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 from graph.curation.edit import Edit
 from graph.curation.entities import check_reason
 from graph.curation.errors import Conflict, Invalid, Missing
-from graph.curation.lookup import check_sources, claim, in_load_order, live_entity, revision
+from graph.curation.lookup import check_sources, claim, in_load_order, live_entities, revision
 from graph.curation.transaction import Written, now, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
@@ -56,9 +56,9 @@ async def put_claim(
     relation, problems = validate_relation(data, sources)
     if relation is None or problems:
         raise Invalid(problems)
-    await check_sources(tx, sources)
-    start = await live_entity(tx, data["from"], "from")
-    end = await live_entity(tx, data["to"], "to")
+    cited = await check_sources(tx, sources)
+    named = await live_entities(tx, {"from": data["from"], "to": data["to"]})
+    start, end = named["from"], named["to"]
     if start["id"] == end["id"]:
         raise Invalid([("to", f"{data['from']!r} and {data['to']!r} are one entity (merged)")])
     problems = relation_link_problems(relation, start, end)
@@ -72,13 +72,8 @@ async def put_claim(
     ends = {"from": start["id"], "to": end["id"], "id": rel_id}
     found = await claim(tx, kind, start["id"], end["id"], rel_id)
     if found is None:
-        props.update(id=rel_id, revision=1, sources=await in_load_order(tx, sources))
-        await rows(
-            tx,
-            cypher.CREATE_RELATIONSHIP[kind],
-            rows=[{"from": start["id"], "to": end["id"], "props": props}],
-        )
-        await rows(tx, cypher.REFRESH_COUNTS, ids=[start["id"], end["id"]])
+        props.update(id=rel_id, revision=1, sources=cited)
+        await rows(tx, cypher.CREATE_CLAIM[kind], props=props, **{"from": start["id"], "to": end["id"]})
         edit.compare_claim(rel_id, (start["id"], end["id"]), None, props)
         return rel_id
     before: Row = found["props"]

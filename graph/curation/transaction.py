@@ -81,19 +81,17 @@ async def _attempt(
 ) -> Written:
     async def transaction(tx: AsyncManagedTransaction) -> Written:
         edit = edit_of()  # fresh each time the driver runs this again
-        meta = (await rows(tx, cypher.OPEN, now=now()))[0]
+        meta = (await rows(tx, cypher.OPEN, now=now(), request=request))[0]
         if meta["run"] is not None:
             raise MaintenanceBusy(f"a maintenance run ({meta['run_kind']}) is changing the graph")
-        if request is not None:
-            done = await rows(tx, cypher.REPLAYED, request=request)
-            if done:
-                change = ChangeRecord.from_props(done[0]["change"])
-                if change.action != edit.action:
-                    raise Conflict(
-                        f"clientMutationId was used for a {change.action} ({change.key}); use a new one",
-                        "clientMutationId",
-                    )
-                return Written(change.subject, change, await _version(tx), replayed=True)
+        if meta["replayed"] is not None:
+            change = ChangeRecord.from_props(meta["replayed"])
+            if change.action != edit.action:
+                raise Conflict(
+                    f"clientMutationId was used for a {change.action} ({change.key}); use a new one",
+                    "clientMutationId",
+                )
+            return Written(change.subject, change, await _version(tx), replayed=True)
         await work(tx, edit)
         if not edit.changed:
             return Written(edit.subject, None, await _version(tx))

@@ -16,14 +16,14 @@ from graph.cypher.history import link_entities
 from graph.cypher.version import version_of
 from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 
+# With the change a client mutation id already made (`replayed`), if any: an id used again by
+# its author gets that change, not a second one.
 OPEN: Final = (
     "MERGE (m:Meta {id: 'graph'}) SET m.write_beat = $now "
+    "WITH m OPTIONAL MATCH (c:Change {request: $request}) "
     "RETURN m.run AS run, m.run_kind AS run_kind, coalesce(m.change_seq, 0) AS seq, "
-    "coalesce(m.curated, '') AS curated"
+    "coalesce(m.curated, '') AS curated, properties(c) AS replayed"
 )
-
-# A client mutation id already used by this author: the change it made, not a second one.
-REPLAYED: Final = "MATCH (c:Change {request: $request}) RETURN properties(c) AS change"
 
 # The change's number, the new data version and the Change node with its links to the entities
 # it touched (what an entity's history expands from), together: one round trip per Change.
@@ -43,7 +43,8 @@ RESOLVE: Final = (
 )
 
 SOURCES_FOUND: Final = (
-    "MATCH (s:Source) WHERE s.id IN $ids "
+    # UNWIND and a key per row: the embedded store does not use the index for `s.id IN $ids`.
+    "UNWIND $ids AS sid MATCH (s:Source {id: sid}) "
     "RETURN s.id AS id, s.file AS file, coalesce(s.synthetic, false) AS synthetic"
 )
 SOURCE: Final = (
@@ -119,6 +120,17 @@ CREATE_RELATIONSHIP: Final[dict[str, str]] = {
     )
     for kind, rel_type in RELATION_TYPES.items()
 }
+# One new claim, with both ends' degrees and group sizes refreshed in the same round trip.
+CREATE_CLAIM: Final[dict[str, str]] = {
+    kind: (
+        "MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to}) "
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = $props "
+        f"WITH [a, b] AS ends UNWIND ends AS n SET n.degree = {degree('n')} "
+        f"WITH n WHERE n:Project OR n:Council OR n:Event OR n:Agreement SET n.members = {members('n')} "
+        "RETURN count(*) AS groups"
+    )
+    for kind, rel_type in RELATION_TYPES.items()
+}
 # Retracted: the same claim re-created as RETRACTED with the reason, the live one deleted.
 RETRACT_RELATIONSHIP: Final[dict[str, str]] = {
     kind: (
@@ -141,6 +153,6 @@ RESTORE_RELATIONSHIP: Final[dict[str, str]] = {
 # Degrees and group sizes (graph/cypher/loader.py keeps them after a load) for the entities a
 # write touched.
 REFRESH_COUNTS: Final = (
-    f"MATCH (n:Entity) WHERE n.id IN $ids SET n.degree = {degree('n')} "
+    f"UNWIND $ids AS eid MATCH (n:Entity {{id: eid}}) SET n.degree = {degree('n')} "
     f"WITH n WHERE n:Project OR n:Council OR n:Event OR n:Agreement SET n.members = {members('n')}"
 )

@@ -121,9 +121,12 @@ RELATIONSHIP_BY_ENDS: Final = (
     f"RETURN {rel_map('r')} AS rel"
 )
 # The same, retracted or not, with ends live or retracted: what a curator's write just changed.
+# Each end found by its label's index (an unlabelled match by id scans every node).
 ANY_RELATIONSHIP_BY_ENDS: Final = (
-    f"MATCH (a {{id: $from_key}})-[r]->(b {{id: $to_key}}) WHERE (a:Entity OR a:{RETRACTED_LABEL}) "
-    f"AND (b:Entity OR b:{RETRACTED_LABEL}) AND r.id = $key RETURN {rel_map('r', retracted=True)} AS rel"
+    f"OPTIONAL MATCH (a1:Entity {{id: $from_key}}) OPTIONAL MATCH (a2:{RETRACTED_LABEL} {{id: $from_key}}) "
+    f"OPTIONAL MATCH (b1:Entity {{id: $to_key}}) OPTIONAL MATCH (b2:{RETRACTED_LABEL} {{id: $to_key}}) "
+    "WITH coalesce(a1, a2) AS a, coalesce(b1, b2) AS b "
+    f"MATCH (a)-[r]->(b) WHERE r.id = $key RETURN {rel_map('r', retracted=True)} AS rel"
 )
 
 
