@@ -187,8 +187,11 @@ async def merge_entities(
 
 
 async def _relationship_outcome(db: Database, written: Written) -> RelationshipOutcome:
-    start, end, key = written.subject.split("\n")
-    record = await relationship_reads.relationship(db, start, end, key, include_retracted=True)
+    if written.record is not None:  # the write returned it as it left it: no second read
+        record: RelationshipRecord | None = RelationshipRecord.from_row(written.record)
+    else:
+        start, end, key = written.subject.split("\n")
+        record = await relationship_reads.relationship(db, start, end, key, include_retracted=True)
     return RelationshipOutcome(**_outcome(written).__dict__, relationship=record)
 
 

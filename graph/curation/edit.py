@@ -30,6 +30,8 @@ class Edit:
     action: str
     reason: str | None
     subject: str = ""  # the key of what the write is about, which the API answers with
+    # The subject as the write left it, when its last statement returned it: no read-back needed.
+    written: Row | None = None
     items: list[Row] = field(default_factory=list)
     touched: dict[str, list[str]] = field(
         default_factory=lambda: {"entity": [], "relationship": [], "source": []}
@@ -90,7 +92,7 @@ class Edit:
             return [self]
         count = -(-len(self.items) // size)
         parts = [
-            Edit(self.action, self.reason, self.subject, self.items[i * size : (i + 1) * size])
+            Edit(self.action, self.reason, self.subject, items=self.items[i * size : (i + 1) * size])
             for i in range(count)
         ]
         for since, upto, target, key in self._marks:

@@ -30,16 +30,21 @@ async def live_entity(tx: AsyncManagedTransaction, key: str, field: str, *, foll
 
 
 async def live_entities(
-    tx: AsyncManagedTransaction, keys: dict[str, str], *, follow: bool = True
+    tx: AsyncManagedTransaction,
+    keys: dict[str, str],
+    *,
+    follow: bool = True,
+    resolved: dict[str, Row] | None = None,
 ) -> dict[str, Row]:
-    """live_entity for several keys (by the field that names each) in one round trip, unless a
-    merged key has to be followed."""
+    """live_entity for several keys (by the field that names each) in one round trip, none when
+    `resolved` already holds RESOLVE's rows for them, more only to follow a merged key."""
     asked, found = dict(keys), {}
     current = dict(keys)
     for _ in range(MERGE_HOPS + 1):
-        resolved = {
-            row["key"]: row for row in await rows(tx, cypher.RESOLVE, keys=list(set(current.values())))
-        }
+        if resolved is None:
+            resolved = {
+                row["key"]: row for row in await rows(tx, cypher.RESOLVE, keys=list(set(current.values())))
+            }
         following: dict[str, str] = {}
         for field, key in current.items():
             row = resolved[key]
@@ -51,7 +56,7 @@ async def live_entities(
                 raise Missing(f"entity {asked[field]!r} {_absence(row)}", field)
         if not following:
             return found
-        current = following
+        current, resolved = following, None
     field = next(iter(current))
     raise Missing(f"entity {asked[field]!r} is merged more than {MERGE_HOPS} times over", field)
 
@@ -77,27 +82,33 @@ async def check_sources(tx: AsyncManagedTransaction, ids: Sequence[str], field: 
     """The sources cited, checked (they exist and are curated), in load order (in_load_order)."""
     if not ids:
         raise Missing("at least one source is required: the document that states it", field)
-    found = {row["id"]: row for row in await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids)))}
+    return checked_sources(await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids))), ids, field)
+
+
+def checked_sources(rows_found: Iterable[Row], ids: Sequence[str], field: str) -> list[str]:
+    """check_sources on SOURCES_FOUND's rows (id, file, synthetic), read already."""
+    if not ids:
+        raise Missing("at least one source is required: the document that states it", field)
+    found = {row["id"]: row for row in rows_found}
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise Missing(f"no source {', '.join(map(repr, unknown))}; add it first (addSource)", field)
     generated = [i for i in ids if found[i]["synthetic"]]
     if generated:
         raise Invalid([(field, f"{', '.join(map(repr, generated))} is synthetic: {_NOT_SYNTHETIC}")])
-    return _ordered(found.values())
+    return ordered(found.values())
 
 
 async def in_load_order(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[str]:
     """Sources, once each, in the order a load of the exported seed files lists them (the order
     of their files' names): so that a round trip through the files gives the same lists."""
-    return _ordered(await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids))))
+    return ordered(await rows(tx, cypher.SOURCES_FOUND, ids=list(dict.fromkeys(ids))))
 
 
-def _ordered(found: Iterable[Row]) -> list[str]:
-    return [
-        row["id"]
-        for row in sorted(found, key=lambda row: (seed_file_name(row["id"], row["file"]), row["id"]))
-    ]
+def ordered(found: Iterable[Row]) -> list[str]:
+    """in_load_order on rows read already (id and file of each source)."""
+    files = {row["id"]: row["file"] for row in found}
+    return sorted(files, key=lambda source: (seed_file_name(source, files[source]), source))
 
 
 async def claim(tx: AsyncManagedTransaction, kind: str, start: str, end: str, rel_id: str) -> Row | None:

@@ -15,12 +15,12 @@ from neo4j import AsyncManagedTransaction
 from graph.curation.edit import Edit
 from graph.curation.entities import check_reason
 from graph.curation.errors import Conflict, Invalid, Missing
-from graph.curation.lookup import check_sources, claim, in_load_order, live_entities, revision
+from graph.curation.lookup import checked_sources, claim, in_load_order, live_entities, ordered, revision
 from graph.curation.transaction import Written, now, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
 from graph.ingest.seed_files import relation_id, relation_key, relation_link_problems, validate_relation
-from graph.ontology import RETRACTED_TYPE
+from graph.ontology import RELATION_TYPES, RETRACTED_TYPE
 
 Row = dict[str, Any]
 _RETRACTION = ("retracted_reason", "retracted_at")
@@ -56,8 +56,22 @@ async def put_claim(
     relation, problems = validate_relation(data, sources)
     if relation is None or problems:
         raise Invalid(problems)
-    cited = await check_sources(tx, sources)
-    named = await live_entities(tx, {"from": data["from"], "to": data["to"]})
+    kind, given_id = data["type"], relation_id(relation_key(data))
+    inputs = (
+        await rows(
+            tx,
+            cypher.CLAIM_INPUTS,
+            ids=list(dict.fromkeys(sources)),
+            keys=[data["from"], data["to"]],
+            id=given_id,
+            types=[RELATION_TYPES[kind]],
+            **{"from": data["from"], "to": data["to"]},
+        )
+    )[0]
+    cited = checked_sources(inputs["sources"], sources, "sources")
+    named = await live_entities(
+        tx, {"from": data["from"], "to": data["to"]}, resolved={row["key"]: row for row in inputs["ends"]}
+    )
     start, end = named["from"], named["to"]
     if start["id"] == end["id"]:
         raise Invalid([("to", f"{data['from']!r} and {data['to']!r} are one entity (merged)")])
@@ -66,20 +80,35 @@ async def put_claim(
         raise Invalid(problems)
     # A merged key stands for its survivor: the claim is about the survivor.
     data = {**data, "from": start["id"], "to": end["id"]}
-    kind, props = data["type"], relation["props"]
+    props = relation["props"]
     rel_id = relation_id(relation_key(data))
     edit.subject = subject(start["id"], end["id"], rel_id)
     ends = {"from": start["id"], "to": end["id"], "id": rel_id}
-    found = await claim(tx, kind, start["id"], end["id"], rel_id)
+    if rel_id != given_id:  # a merged key was followed: the claim is another one
+        found = await claim(tx, kind, start["id"], end["id"], rel_id)
+    else:
+        found = (
+            {"type": inputs["type"], "props": inputs["props"], "held": inputs["held"]}
+            if inputs["type"] is not None
+            else None
+        )
     if found is None:
         props.update(id=rel_id, revision=1, sources=cited)
-        await rows(tx, cypher.CREATE_CLAIM[kind], props=props, **{"from": start["id"], "to": end["id"]})
+        created = await rows(
+            tx, cypher.CREATE_CLAIM[kind], props=props, **{"from": start["id"], "to": end["id"]}
+        )
+        edit.written = created[0]["rel"]
         edit.compare_claim(rel_id, (start["id"], end["id"]), None, props)
         return rel_id
     before: Row = found["props"]
+    held = found.get("held")
     after = {
         **before,
-        "sources": await in_load_order(tx, [*before.get("sources", []), *sources]),
+        "sources": (
+            ordered([*held, *inputs["sources"]])
+            if held is not None
+            else await in_load_order(tx, [*before.get("sources", []), *sources])
+        ),
         "note": _joined_note(before.get("note"), props.get("note")),
     }
     if found["type"] == RETRACTED_TYPE and not restore:
@@ -90,12 +119,14 @@ async def put_claim(
             after.pop(name, None)
         after["revision"] = revision(before) + 1
         edit.compare_claim(rel_id, (start["id"], end["id"]), before, after)
-        await rows(tx, cypher.RESTORE_RELATIONSHIP[kind], props=after, **ends)
+        edit.written = (await rows(tx, cypher.RESTORE_RELATIONSHIP[kind], props=after, **ends))[0]["rel"]
         await rows(tx, cypher.REFRESH_COUNTS, ids=[start["id"], end["id"]])
     elif edit.compare_claim(rel_id, (start["id"], end["id"]), before, after):
         after["revision"] = revision(before) + 1
         changes = {name: after[name] for name in ("sources", "note", "revision")}
-        await rows(tx, cypher.UPDATE_CLAIM, changes=changes, type=found["type"], **ends)
+        edit.written = (await rows(tx, cypher.UPDATE_CLAIM, changes=changes, type=found["type"], **ends))[0][
+            "rel"
+        ]
     return rel_id
 
 

@@ -54,6 +54,8 @@ class Written:
     replayed: bool = False
     # Every Change the write recorded, in order: one, unless its diff was split (write's part_items).
     changes: tuple[ChangeRecord, ...] = ()
+    # The subject as written (Edit.written), where the write returned it.
+    record: Row | None = None
 
 
 def now() -> str:
@@ -94,7 +96,7 @@ async def _attempt(
             return Written(change.subject, change, await _version(tx), replayed=True)
         await work(tx, edit)
         if not edit.changed:
-            return Written(edit.subject, None, await _version(tx))
+            return Written(edit.subject, None, await _version(tx), record=edit.written)
         parts = edit.parts(part_items) if part_items is not None else [edit]
         first = int(meta["seq"]) + 1
         # The parts of one split change share its time and the data version after all of them.
@@ -122,7 +124,9 @@ async def _attempt(
             }
             recorded = await rows(tx, cypher.RECORD, seq=seq, curated=curated, change=props)
             changes.append(ChangeRecord.from_props(recorded[0]["change"]))
-        return Written(edit.subject, changes[0], changes[-1].version, changes=tuple(changes))
+        return Written(
+            edit.subject, changes[0], changes[-1].version, changes=tuple(changes), record=edit.written
+        )
 
     return await db.write_transaction(transaction)
 

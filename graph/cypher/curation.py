@@ -11,7 +11,7 @@ Labels and relationship types come from graph/ontology.py's closed tables, never
 
 from typing import Final
 
-from graph.cypher.fragments import degree, members
+from graph.cypher.fragments import degree, members, rel_map
 from graph.cypher.history import link_entities
 from graph.cypher.version import version_of
 from graph.ontology import ACTOR_KINDS, KIND_LABELS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
@@ -99,6 +99,22 @@ RELATIONSHIPS_OF_ENTITY: Final = (
     "RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props"
 )
 
+# What asserting a claim needs to know, in one round trip: its sources, the entities its keys
+# name, and the claim itself as it stands between the live entities of those keys (a merged key
+# is followed by RESOLVE afterwards, rarely).
+CLAIM_INPUTS: Final = (
+    "CALL () { UNWIND $ids AS sid MATCH (s:Source {id: sid}) "
+    "RETURN collect({id: s.id, file: s.file, synthetic: coalesce(s.synthetic, false)}) AS sources } "
+    "CALL () { UNWIND $keys AS key OPTIONAL MATCH (n:Entity {id: key}) "
+    f"OPTIONAL MATCH (x:{RETRACTED_LABEL} {{id: key}}) "
+    "RETURN collect({key: key, live: properties(n), retracted: x.id, merged_into: x.merged_into}) AS ends } "
+    "OPTIONAL MATCH (a:Entity {id: $from})-[r]->(b:Entity {id: $to}) WHERE r.id = $id "
+    f"AND (type(r) IN $types OR type(r) = '{RETRACTED_TYPE}') "
+    "CALL (r) { UNWIND coalesce(r.sources, []) AS held MATCH (h:Source {id: held}) "
+    "RETURN collect({id: h.id, file: h.file}) AS held } "
+    "RETURN sources, ends, type(r) AS type, properties(r) AS props, held"
+)
+
 # A claim found by its ends and id (relationship properties are not indexed; the ends are).
 CLAIM: Final = (
     "MATCH (a:Entity {id: $from})-[r]->(b:Entity {id: $to}) WHERE r.id = $id "
@@ -111,7 +127,7 @@ CLAIM_ANY_KIND: Final = (
 )
 UPDATE_CLAIM: Final = (
     "MATCH (a:Entity {id: $from})-[r]->(b:Entity {id: $to}) WHERE r.id = $id AND type(r) = $type "
-    "SET r += $changes RETURN r.id AS id"
+    f"SET r += $changes RETURN {rel_map('r')} AS rel"
 )
 CREATE_RELATIONSHIP: Final[dict[str, str]] = {
     kind: (
@@ -120,14 +136,18 @@ CREATE_RELATIONSHIP: Final[dict[str, str]] = {
     )
     for kind, rel_type in RELATION_TYPES.items()
 }
-# One new claim, with both ends' degrees and group sizes refreshed in the same round trip.
+# The kinds whose nodes keep a member count (graph/cypher/fragments.py members).
+_GROUP = "({v}:Project OR {v}:Council OR {v}:Event OR {v}:Agreement)"
+# One new claim, with both ends' degrees and group sizes refreshed, and the claim as written
+# returned: one round trip.
 CREATE_CLAIM: Final[dict[str, str]] = {
     kind: (
         "MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to}) "
         f"CREATE (a)-[r:{rel_type}]->(b) SET r = $props "
-        f"WITH [a, b] AS ends UNWIND ends AS n SET n.degree = {degree('n')} "
-        f"WITH n WHERE n:Project OR n:Council OR n:Event OR n:Agreement SET n.members = {members('n')} "
-        "RETURN count(*) AS groups"
+        f"SET a.degree = {degree('a')}, b.degree = {degree('b')} "
+        f"SET a.members = CASE WHEN {_GROUP.format(v='a')} THEN {members('a')} ELSE a.members END, "
+        f"b.members = CASE WHEN {_GROUP.format(v='b')} THEN {members('b')} ELSE b.members END "
+        f"RETURN {rel_map('r')} AS rel"
     )
     for kind, rel_type in RELATION_TYPES.items()
 }
@@ -145,7 +165,7 @@ RETRACT_RELATIONSHIP: Final[dict[str, str]] = {
 RESTORE_RELATIONSHIP: Final[dict[str, str]] = {
     kind: (
         f"MATCH (a:Entity {{id: $from}})-[x:{RETRACTED_TYPE}]->(b:Entity {{id: $to}}) WHERE x.id = $id "
-        f"CREATE (a)-[r:{rel_type}]->(b) SET r = $props DELETE x RETURN r.id AS id"
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = $props DELETE x RETURN {rel_map('r')} AS rel"
     )
     for kind, rel_type in RELATION_TYPES.items()
 }

@@ -51,14 +51,15 @@ NOT_CONNECTING: Final = f"['PUBLISHED_BY', 'DISTINCT_FROM', 'NAMES', '{RETRACTED
 
 def degree(var: str) -> str:
     """How many live relationships the entity `var` has (provenance and search links aside): kept
-    on the node for network drawings, refreshed by every load and write."""
-    return f"COUNT {{ MATCH ({var})-[r]-(:Entity) WHERE NOT type(r) IN {NOT_CONNECTING} }}"
+    on the node for network drawings, refreshed by every load and write. The subquery's variable
+    has a name no statement uses: an `r` in scope would be the one relationship it counts."""
+    return f"COUNT {{ MATCH ({var})-[counted]-(:Entity) WHERE NOT type(counted) IN {NOT_CONNECTING} }}"
 
 
 def members(var: str) -> str:
     """How many actors take part in the group `var` (a project, council, event, agreement): kept
     on the node so that relationship questions can skip very large groups without expanding them."""
-    return f"COUNT {{ MATCH ({var})-[r]-(:Actor) WHERE NOT type(r) IN {NOT_CONNECTING} }}"
+    return f"COUNT {{ MATCH ({var})-[counted]-(:Actor) WHERE NOT type(counted) IN {NOT_CONNECTING} }}"
 
 
 # Nodes through which two actors are connected without a direct relationship, as a label
