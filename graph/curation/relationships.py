@@ -32,9 +32,11 @@ def subject(start: str, end: str, rel_id: str) -> str:
     return f"{start}\n{end}\n{rel_id}"
 
 
-def _joined_note(old: str | None, new: str | None) -> str | None:
-    # As the seed loader does for the same claim in two files: both notes, once each.
-    if not new or new == old:
+def joined_note(old: str | None, new: str | None) -> str | None:
+    """A claim's note when the same claim comes again with a note: both, as the seed loader joins
+    the notes of one claim in two files; a note it holds already (on its own or joined) is not
+    added again, so that asserting or importing twice changes nothing."""
+    if not new or (old is not None and new in old.split(" / ")):
         return old
     return " / ".join(filter(None, [old, new]))
 
@@ -109,7 +111,7 @@ async def put_claim(
             if held is not None
             else await in_load_order(tx, [*before.get("sources", []), *sources])
         ),
-        "note": _joined_note(before.get("note"), props.get("note")),
+        "note": joined_note(before.get("note"), props.get("note")),
     }
     if found["type"] == RETRACTED_TYPE and not restore:
         return rel_id

@@ -29,6 +29,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.curation.edit import Edit, shown
 from graph.curation.errors import CurationError
+from graph.curation.relationships import joined_note
 from graph.curation.transaction import write
 from graph.cypher import curation as curation_cypher
 from graph.cypher import entities as entities_cypher
@@ -573,14 +574,6 @@ def scheme_clash(identifiers: Sequence[str]) -> str | None:
     return None
 
 
-def _joined_note(old: str | None, new: str | None) -> str | None:
-    # As the seed loader joins the notes of one claim in two files; a note it holds already
-    # (on its own or joined) is not added again, so that importing twice changes nothing.
-    if not new or (old is not None and new in old.split(" / ")):
-        return old
-    return " / ".join(filter(None, [old, new]))
-
-
 def _plan(files: Files, graph: _Graph) -> tuple[_Plan, list[tuple[int, int, str]]]:
     plan = _Plan()
     declared = {line.data["id"] for line in files.entities if isinstance(line.data.get("id"), str)}
@@ -622,7 +615,7 @@ def _plan(files: Files, graph: _Graph) -> tuple[_Plan, list[tuple[int, int, str]
         if key in plan.relations:
             merged = plan.relations[key]["props"]
             merged["sources"] = list(dict.fromkeys(merged["sources"] + relation["props"]["sources"]))
-            merged["note"] = _joined_note(merged.get("note"), relation["props"].get("note"))
+            merged["note"] = joined_note(merged.get("note"), relation["props"].get("note"))
             if merged["note"] is None:
                 del merged["note"]
             continue
@@ -741,7 +734,7 @@ async def _write_relationships(
         after = {
             **before,
             "sources": plan.in_load_order([*before.get("sources", []), *props["sources"]]),
-            "note": _joined_note(before.get("note"), props.get("note")),
+            "note": joined_note(before.get("note"), props.get("note")),
         }
         if after["note"] is None:
             del after["note"]
