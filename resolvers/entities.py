@@ -34,10 +34,15 @@ async def not_live(db: Database, key: str, include_retracted: bool) -> EntityRec
         retracted = await reads.retracted_by_keys(db, [key])
         if key in retracted:
             return retracted[key]
-    survivor = await reads.live_entities(db, [key])
-    if key not in survivor:
+    found = await survivor(db, key)
+    if found is None:
         raise NotFound(f"no entity with key {key!r}", argument="key")
-    return survivor[key]
+    return found
+
+
+async def survivor(db: Database, key: str) -> EntityRecord | None:
+    """The live entity a merged key now names (merges followed), or None."""
+    return (await reads.live_entities(db, [key])).get(key)
 
 
 async def sources(db: Database, text: str | None = None) -> list[SourceRecord]:

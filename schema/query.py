@@ -147,6 +147,8 @@ class Query:
         parsed = parse_global_id(str(id))
         if parsed is not None and parsed[0] == "Entity":
             found = await info.context.loaders.entity.load(parsed[1])
+            if found is None:  # a merged entity's id names its survivor, as its key does
+                found = await entities.survivor(info.context.db, parsed[1])
             if found is not None:
                 return to_entity(found)
         if parsed is not None and parsed[0] == "Source":

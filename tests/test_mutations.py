@@ -4,6 +4,7 @@ that nothing is written when a write is refused. The real HTTP app on a store of
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -381,6 +382,9 @@ def test_retract_entity_and_merge(client: TestClient, curator: str) -> None:
     assert MINISTRY in partner_keys(client, "ee-test-survivor")
     # The merged key answers with the survivor in every question that takes a key.
     assert ok(client, '{ entity(key: "ee-test-duplicate") { key } }')["entity"]["key"] == "ee-test-survivor"
+    merged_id = base64.urlsafe_b64encode(b"Entity:ee-test-duplicate").decode()
+    node = ok(client, "query($id: ID!) { node(id: $id) { ... on Entity { key } } }", id=merged_id)
+    assert node["node"] == {"key": "ee-test-survivor"}
     assert MINISTRY in partner_keys(client, "ee-test-duplicate")
     retracted = ok(
         client,
