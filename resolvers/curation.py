@@ -115,8 +115,9 @@ def entity_key(data: Row) -> str:
     return f"{str(data.get('country', '')).lower()}-{_slug(str(data.get('name_en', '')))}"
 
 
-def _outcome(written: Written) -> Outcome:
-    return Outcome(written.change, written.version, written.replayed)
+def _outcome(written: Written) -> dict[str, Any]:
+    """What every outcome holds, from the write."""
+    return {"change": written.change, "version": written.version, "replayed": written.replayed}
 
 
 async def add_source(
@@ -126,12 +127,12 @@ async def add_source(
     work = sources.add_source(db, author, data, reason=reason, client_id=_client_id(client_id))
     written = await _written(work, "input")
     found = await nested.sources(db, [written.subject])
-    return SourceOutcome(**_outcome(written).__dict__, source=found[0])
+    return SourceOutcome(**_outcome(written), source=found[0])
 
 
 async def _entity_outcome(db: Database, written: Written) -> EntityOutcome:
     record = await entity_reads.entity(db, written.subject, include_retracted=True)
-    return EntityOutcome(**_outcome(written).__dict__, entity=record)
+    return EntityOutcome(**_outcome(written), entity=record)
 
 
 async def create_entity(
@@ -192,7 +193,7 @@ async def _relationship_outcome(db: Database, written: Written) -> RelationshipO
     else:
         start, end, key = written.subject.split("\n")
         record = await relationship_reads.relationship(db, start, end, key, include_retracted=True)
-    return RelationshipOutcome(**_outcome(written).__dict__, relationship=record)
+    return RelationshipOutcome(**_outcome(written), relationship=record)
 
 
 async def assert_relationship(
