@@ -65,8 +65,13 @@ class RelationshipWindow:
     when: TimeFilter
     skip: int
     limit: int
-    # The other end's names and kind alone, when nothing else of it is selected.
-    lean: bool = False
+    # The fields of the other end's record to read (names, country, flags: graph.records'
+    # EntityRecord.LEAN), when nothing else of it is selected; its key and kind are always read.
+    # None: the whole entity.
+    other: tuple[str, ...] | None = None
+    # The relationship's own properties unread (its key, type and ends still are): nothing of it
+    # but the other end is selected, as in a traversal.
+    bare: bool = False
     # Each relationship's sources read along, when they are selected.
     sources: bool = False
     then: RelationshipWindow | None = None

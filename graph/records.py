@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from graph.dates import FuzzyDate, fuzzy_date
 
@@ -41,6 +41,17 @@ class Identifier(NamedTuple):
 @dataclass(slots=True)
 class EntityRecord:
     """An entity with the fields of every kind; those a kind does not have stay None."""
+
+    # The fields a lean read (`lean` below) can hold beside the key and kind.
+    LEAN: ClassVar[tuple[str, ...]] = (
+        "name",
+        "lang",
+        "name_en",
+        "subtype",
+        "country",
+        "inferred",
+        "synthetic",
+    )
 
     key: str
     kind: str
@@ -95,17 +106,19 @@ class EntityRecord:
 
     @classmethod
     def lean(cls, p: Mapping[str, Any]) -> EntityRecord:
-        """From graph.cypher.relationships' lean read: names and kind; the rest stays unset."""
+        """From graph.cypher.relationships' lean read: key, kind and those of LEAN asked for; the
+        rest stays unset."""
+        get = p.get
         return cls(
             key=str(p["id"]),
             kind=str(p["kind"] or ""),
-            name=str(p["name"] or ""),
-            lang=str(p["lang"] or ""),
-            name_en=str(p["name_en"] or ""),
-            subtype=_text(p["subtype"]),
-            country=str(p["country"] or ""),
-            inferred=bool(p["inferred"]),
-            synthetic=bool(p["synthetic"]),
+            name=str(get("name") or ""),
+            lang=str(get("lang") or ""),
+            name_en=str(get("name_en") or ""),
+            subtype=_text(get("subtype")),
+            country=str(get("country") or ""),
+            inferred=bool(get("inferred")),
+            synthetic=bool(get("synthetic")),
         )
 
     @classmethod
@@ -207,6 +220,9 @@ class Validity(NamedTuple):
     end: FuzzyDate | None
 
 
+_NO_VALIDITY = Validity(None, None)
+
+
 @dataclass(slots=True)
 class RelationshipRecord:
     key: str
@@ -264,6 +280,14 @@ class RelationshipRecord:
     def from_row(cls, row: Mapping[str, Any]) -> RelationshipRecord:
         """From graph.cypher.fragments.rel_map's shape: {r: properties, type, from, to}."""
         return cls.from_props(row["r"], str(row["type"]), str(row["from"]), str(row["to"]))
+
+    @classmethod
+    def bare(cls, row: Mapping[str, Any]) -> RelationshipRecord:
+        """From a bare read (rel_map's shape with the key alone of the properties): key, type and
+        ends; the rest stays unset."""
+        type_ = str(row["type"])
+        key = row["r"]["id"]
+        return cls(str(key or ""), type_, type_.lower(), str(row["from"]), str(row["to"]), _NO_VALIDITY, [])
 
 
 class RelationshipOf(NamedTuple):

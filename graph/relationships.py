@@ -64,12 +64,13 @@ def _levels(window: RelationshipWindow) -> list[RelationshipWindow]:
 
 def _page(items: list[dict[str, Any]], levels: list[RelationshipWindow], i: int) -> Page[RelationshipOf]:
     window, deeper = levels[i], i + 1 < len(levels)
-    entity = EntityRecord.lean if window.lean else EntityRecord.from_props
+    entity = EntityRecord.from_props if window.other is None else EntityRecord.lean
+    relationship = RelationshipRecord.bare if window.bare else RelationshipRecord.from_row
     # One more than the page was read: it tells whether there is a next page.
     return Page(
         [
             RelationshipOf(
-                RelationshipRecord.from_row(item["rel"]),
+                relationship(item["rel"]),
                 entity(item["other"]),
                 [SourceRecord.from_row(s) for s in item["sources"]] if window.sources else None,
                 _page(item["below"], levels, i + 1) if deeper else None,
@@ -98,7 +99,8 @@ async def relationship_pages(
         if level.retracted:
             params[f"kinds{i}"] = _kinds(level.kinds)
     shape = tuple(
-        cypher.Level(level.lean, level.when.timed, level.sources, level.retracted) for level in levels
+        cypher.Level(level.other, level.bare, level.when.timed, level.sources, level.retracted)
+        for level in levels
     )
     rows = await db.read(cypher.relationships_of(shape, with_entities), params)
     pages = {row["key"]: _page(row["items0"], levels, 0) for row in rows}

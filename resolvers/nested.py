@@ -29,7 +29,8 @@ def relationship_window(
     first: int | None,
     after: str | None,
     *,
-    lean: bool = False,
+    other: tuple[str, ...] | None = None,
+    bare: bool = False,
     sources: bool = False,
     then: RelationshipWindow | None = None,
     retracted: bool = False,
@@ -41,7 +42,8 @@ def relationship_window(
         time_filter(as_of, *between),
         skip,
         limit,
-        lean,
+        other,
+        bare,
         sources,
         then,
         retracted=retracted,
@@ -94,7 +96,7 @@ async def histories(db: Database, ask: HistoryWindow, keys: Sequence[str]) -> li
 
 
 async def relationship_counts(db: Database, ask: RelationshipWindow, keys: Sequence[str]) -> list[int]:
-    # Counts ignore the window's shape: the same question without `then`, `lean` or `sources`.
+    # Counts ignore the window's shape: the same question without `then`, `other`, `bare` or `sources`.
     found = await relationship_reads.relationship_counts(
         db, keys, ask.kinds, ask.when, include_retracted=ask.retracted
     )

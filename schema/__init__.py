@@ -6,6 +6,7 @@ import strawberry
 from graphql import DocumentNode, GraphQLError
 from strawberry.types import ExecutionContext
 
+from schema import execution
 from schema.caching import (
     PARSE_CACHE_BYTES,
     VALIDATION_CACHE_BYTES,
@@ -39,6 +40,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     types=ENTITY_TYPES,
+    execution_context_class=execution.ExecutionContext,
     extensions=[
         ErrorCodes,
         OperationNameRequired,

@@ -58,7 +58,7 @@ class Loaders:
         below: dict[str, Page[RelationshipOf]] = {}
         for page in pages.values():
             for item in page.items:
-                if not ask.lean:  # a lean far end has its names alone: not an entity to reuse
+                if ask.other is None:  # a lean far end is part of an entity: not one to reuse
                     self.entity.prime(item.other.key, item.other)
                 for source in item.sources or ():
                     self.source.prime(source.key, source)
@@ -69,7 +69,7 @@ class Loaders:
 
     def relationship_counts(self, ask: RelationshipWindow) -> DataLoader[str, int]:
         # A count ignores the page and what is read of each relationship.
-        ask = replace(ask, skip=0, limit=0, lean=False, sources=False, then=None)
+        ask = replace(ask, skip=0, limit=0, other=None, bare=False, sources=False, then=None)
         loader = self._counts.get(ask)
         if loader is None:
             loader = self._counts[ask] = DataLoader(load_fn=partial(nested.relationship_counts, self.db, ask))

@@ -47,12 +47,33 @@ def selects_below(info: Info, *names: str) -> bool:
 # resolver computes and the one its parent computed ahead for it must be equal, or the parent's
 # read is wasted (never wrong): both come from `window_below` over the same selection.
 
-# Fields of an entity that its names and kind answer (graph.cypher.relationships' lean read);
-# `relationships` needs only the key.
-_LEAN_ENTITY = frozenset(
-    {"__typename", "id", "key", "kind", "name", "nameEn", "lang", "country", "subtype", "inferred"}
-    | {"synthetic", "relationships"}
-)
+# Fields of an entity that a lean read answers (its key, kind and EntityRecord.LEAN), each with
+# the record fields it needs beyond the key and kind; `relationships` needs only the key.
+_LEAN_ENTITY: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "key": (),
+    "kind": (),
+    "relationships": (),
+    "name": ("name",),
+    "nameEn": ("name_en",),
+    "lang": ("lang",),
+    "country": ("country",),
+    "subtype": ("subtype",),
+    "inferred": ("inferred",),
+    "synthetic": ("synthetic",),
+}
+
+
+def _lean_read(others: list[SelectedField]) -> tuple[str, ...] | None:
+    """What of the other ends `others` select, as a lean read's fields; None: more than it holds."""
+    fields: set[str] = set()
+    for name in set().union(*(_names(o.selections) for o in others)):
+        needs = _LEAN_ENTITY.get(name)
+        if needs is None:
+            return None
+        fields.update(needs)
+    return tuple(sorted(fields))
 
 
 def _named(selections: Iterable[Selection], name: str) -> list[SelectedField]:
@@ -136,7 +157,8 @@ def window_below(
         first,
         after,
         # A relationship's ends (`from`, `to`) are looked up as entities: full far ends serve them.
-        lean=not node_names & {"from", "to"} and all(_names(o.selections) <= _LEAN_ENTITY for o in others),
+        other=None if node_names & {"from", "to"} else _lean_read(others),
+        bare=not nodes,
         sources="sources" in node_names,
         then=_ahead(below[0]) if len(below) == 1 else None,
         retracted=retracted,

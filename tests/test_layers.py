@@ -164,3 +164,50 @@ def test_a_field_asked_differently_per_type_keeps_each_window(client: TestClient
             kind = other["__typename"]
             sizes[kind] = max(sizes.get(kind, 0), len(other["relationships"]["edges"]))
     assert sizes == {one: 1, three: 3}
+
+
+# A traversal that selects only the far ends' names reads only those (no relationship properties,
+# no whole entities): it must answer as the same traversal asking for everything does.
+TRAVERSAL = """
+query($key: String!) {
+  entity(key: $key) {
+    relationships(first: 50) { edges { outgoing other {
+      key name __typename
+      relationships(first: 50) { edges { cursor other { key nameEn country } } }
+    } } }
+  }
+}
+"""
+EVERYTHING = """
+query($key: String!) {
+  entity(key: $key) {
+    relationships(first: 50) { edges { outgoing node { key kind role sources { key } } other {
+      key name nameEn lang country subtype inferred synthetic aliases __typename
+      relationships(first: 50) { edges { cursor node { key kind } other {
+        key name nameEn lang country subtype inferred synthetic aliases
+      } } }
+    } } }
+  }
+}
+"""
+
+
+def _projected(value: object, shape: object) -> object:
+    """`value` with only the keys `shape` has, at every depth."""
+    if isinstance(shape, dict):
+        assert isinstance(value, dict)
+        return {k: _projected(value[k], v) for k, v in shape.items()}
+    if isinstance(shape, list):
+        assert isinstance(value, list) and len(value) == len(shape)
+        return [_projected(v, s) for v, s in zip(value, shape, strict=True)]
+    return value
+
+
+def test_a_traversal_selecting_names_alone_answers_as_one_selecting_everything(client: TestClient) -> None:
+    for key in ("lv-viaa", "ee-voru-education-network-project"):
+        names = gql(client, TRAVERSAL, key=key)
+        everything = gql(client, EVERYTHING, key=key)
+        assert names == _projected(everything, names), key
+        edges = names["entity"]["relationships"]["edges"]
+        assert {e["outgoing"] for e in edges} == {True, False}, f"{key}: both directions in the seeds"
+        assert any(e["other"]["relationships"]["edges"] for e in edges)

@@ -12,12 +12,16 @@ from graph.cypher.fragments import (
     valid,
 )
 from graph.ontology import RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
+from graph.records import EntityRecord
 
 
 class Level(NamedTuple):
     """The shape of one level of RELATIONSHIPS_OF; each is a variant of the statement."""
 
-    lean: bool  # the other end's names and kind alone
+    # The other end's key, kind and these of its properties (graph.records' EntityRecord.LEAN,
+    # which have the same names); None: all of its properties.
+    other: tuple[str, ...] | None
+    bare: bool  # the relationship's key, type and ends alone
     timed: bool  # filtered by time ($asOf<i>, $from<i>, $to<i>)
     sources: bool  # each relationship's sources read along
     # RETRACTED relationships of the kinds asked for too ($kinds<i>), and retracted far ends
@@ -25,13 +29,21 @@ class Level(NamedTuple):
 
 
 # What is read of the other end when nothing but its names is selected: a hub's page of full
-# property maps costs more to decode than to find. A map literal, not a map projection: the
-# embedded store returns a projection nested in a collected map in place of the outer map.
-_LEAN: Final = ("id", "kind", "name", "name_en", "lang", "country", "subtype", "inferred", "synthetic")
+# property maps costs more to decode than to find, and a traversal's thousands of far ends cost
+# by the property. A map literal, not a map projection: the embedded store returns a projection
+# nested in a collected map in place of the outer map.
+# The record fields of a lean read are stored under their own names.
+_LEAN: Final = frozenset(EntityRecord.LEAN)
 
 
-def _lean(var: str) -> str:
-    return "{" + ", ".join(f"{p}: {var}.{p}" for p in _LEAN) + "}"
+def _lean(var: str, other: tuple[str, ...]) -> str:
+    assert _LEAN.issuperset(other)  # a closed set: these become property names
+    return "{" + ", ".join(f"{p}: {var}.{p}" for p in ("id", "kind", *other)) + "}"
+
+
+def _bare(var: str) -> str:
+    """rel_map's shape with the relationship's key alone of its properties."""
+    return f"{{r: {{id: {var}.id}}, type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
 
 
 def _sources(i: int) -> str:
@@ -58,11 +70,11 @@ def _kinds(r: str, level: str, retracted: bool) -> str:
 def _page(levels: tuple[Level, ...], i: int) -> str:
     """Level i's page for each entity of level i - 1, ordered and windowed in the database, with
     the deeper levels nested inside it (`below`)."""
-    lean, timed, sources, retracted = levels[i]
+    other, bare, timed, sources, retracted = levels[i]
     parent, r, m = ("n" if i == 0 else f"m{i - 1}"), f"r{i}", f"m{i}"
     item = [
-        f"rel: {rel_map(r, retracted)}",
-        f"other: {_lean(m)}" if lean else f"other: properties({m})",
+        f"rel: {_bare(r) if bare else rel_map(r, retracted)}",
+        f"other: properties({m})" if other is None else f"other: {_lean(m, other)}",
     ]
     body = ""
     if sources:
@@ -101,8 +113,10 @@ def relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
 
 # Every piece of the variants above, for the Neo4j linter (tests/test_cypher_lint.py): linting all
 # 544 takes minutes, and a variant is only these pieces put together.
-_BARE, _FULL = Level(lean=False, timed=False, sources=False), Level(lean=True, timed=True, sources=True)
-_RETRACTED = Level(lean=False, timed=True, sources=True, retracted=True)
+_BARE = Level(other=None, bare=False, timed=False, sources=False)
+_FULL = Level(other=tuple(sorted(_LEAN)), bare=False, timed=True, sources=True)
+_TRAVERSED = Level(other=("name",), bare=True, timed=False, sources=False)
+_RETRACTED = Level(other=None, bare=False, timed=True, sources=True, retracted=True)
 RELATIONSHIPS_OF: Final[dict[str, str]] = {
     "one level, bare": relationships_of((_BARE,), False),
     "one level, everything": relationships_of((_FULL,), True),
@@ -111,6 +125,7 @@ RELATIONSHIPS_OF: Final[dict[str, str]] = {
     "two levels, mixed": relationships_of((_FULL, _BARE), False),
     "two levels, retracted": relationships_of((_RETRACTED, _RETRACTED), True),
     "two levels, retracted below": relationships_of((_BARE, _RETRACTED), False),
+    "two levels, traversed": relationships_of((_TRAVERSED, _TRAVERSED), True),
 }
 
 # A relationship found again from its ends: relationship properties are not indexed, the

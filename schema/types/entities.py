@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 
 import strawberry
+from strawberry.types import get_object_definition
 
 from graph.records import EntityRecord, SourceRecord
 from resolvers import history as change_log
@@ -105,6 +106,13 @@ class Entity(Node):
     )
     record: strawberry.Private[EntityRecord]
 
+    @classmethod
+    def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
+        # Strawberry's hook for an interface's runtime type. Every entity is built as its kind's
+        # own type (to_entity), whose name is the answer: Strawberry's general search (casts,
+        # generics, subclasses) cost more than a traversal's far end itself.
+        return _type_name(type(obj))
+
     @strawberry.field(
         description="Why and when this entity was retracted; null while it is live. Only "
         "`entity(key:, includeRetracted: true)` and the ends of retracted relationships show one."
@@ -159,6 +167,16 @@ def _connection_type() -> type[RelationshipConnection]:
         ForwardRef("RelationshipConnection")
     ).resolve_type()
     return resolved
+
+
+_type_names: dict[type, str] = {}
+
+
+def _type_name(cls: type) -> str:
+    name = _type_names.get(cls)
+    if name is None:
+        name = _type_names[cls] = get_object_definition(cls, strict=True).name
+    return name
 
 
 @strawberry.interface(

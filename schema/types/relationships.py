@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import strawberry
 from strawberry.dataloader import DataLoader
 
 from graph.dates import chronological
 from graph.records import CommonPartner as CommonPartnerRecord
-from graph.records import EntityRecord, PathRecord, RelationshipRecord
 from graph.records import Link as LinkRecord
 from graph.records import Partner as PartnerRecord
+from graph.records import PathRecord, RelationshipRecord, SourceRecord
 from resolvers.nested import RelationshipWindow
 from resolvers.pagination import encode_cursor
 from schema.context import Info
@@ -51,6 +53,8 @@ class Relationship(Node):
     from_key: strawberry.Private[str]
     to_key: strawberry.Private[str]
     source_keys: strawberry.Private[list[str]]
+    # The sources, when they were read along with the relationship (graph.records' RelationshipOf).
+    sources_read: strawberry.Private[list[SourceRecord] | None] = None
 
     @strawberry.field(name="from", description="The entity the relationship starts from.")
     async def from_(self, info: Info) -> Entity:
@@ -60,12 +64,18 @@ class Relationship(Node):
     async def to(self, info: Info) -> Entity:
         return await _entity(info, self.to_key)
 
-    @strawberry.field(description="The documents that state this relationship.")
-    async def sources(self, info: Info) -> list[Source]:
-        return await load_sources(info, self.source_keys)
+    @strawberry.field(description="The documents that state this relationship.", graphql_type=list[Source])
+    def sources(self, info: Info) -> list[Source] | Awaitable[list[Source]]:
+        if self.sources_read is not None:
+            # Read along: answered at once. An awaitable costs the event loop a turn per
+            # relationship, which for a page of 20 measured as much as its statement.
+            return [Source.from_record(s) for s in self.sources_read]
+        return load_sources(info, self.source_keys)  # graphql-core awaits it
 
     @classmethod
-    def from_record(cls, record: RelationshipRecord) -> Relationship:
+    def from_record(
+        cls, record: RelationshipRecord, sources: list[SourceRecord] | None = None
+    ) -> Relationship:
         return cls(
             # The ends make the relationship findable again by node(id:) through their index.
             id=global_id("Relationship", "\n".join((record.from_key, record.to_key, record.key))),
@@ -86,7 +96,13 @@ class Relationship(Node):
             from_key=record.from_key,
             to_key=record.to_key,
             source_keys=record.sources,
+            sources_read=sources,
         )
+
+
+def _relationship(root: RelationshipEdge) -> Relationship:
+    # Built when asked for: a traversal often selects only the other ends.
+    return Relationship.from_record(root.record, root.sources_read)
 
 
 @strawberry.type
@@ -94,17 +110,13 @@ class RelationshipEdge:
     cursor: str
     record: strawberry.Private[RelationshipRecord]
     perspective: strawberry.Private[str]
-    other_record: strawberry.Private[EntityRecord]
-
-    @strawberry.field
-    def node(self) -> Relationship:
-        # Built when asked for: a traversal often selects only the other ends.
-        return Relationship.from_record(self.record)
-
-    @strawberry.field(description="The entity at the other end, seen from the entity being listed.")
-    def other(self) -> Entity:
-        # Read with the relationship, in the same statement.
-        return to_entity(self.other_record)
+    sources_read: strawberry.Private[list[SourceRecord] | None]
+    node: Relationship = strawberry.field(resolver=_relationship)
+    # Read with the relationship, in the same statement; a plain field rather than a resolver: a
+    # traversal has thousands of edges, and a resolver's call costs more than building the entity.
+    other: Entity = strawberry.field(
+        description="The entity at the other end, seen from the entity being listed."
+    )
 
     @strawberry.field(description="True when the listed entity is the relationship's `from`.")
     def outgoing(self) -> bool:
@@ -133,7 +145,8 @@ class RelationshipConnection:
                     cursor=encode_cursor(page.offset + i),
                     record=item.relationship,
                     perspective=key,
-                    other_record=item.other,
+                    sources_read=item.sources,
+                    other=to_entity(item.other),
                 )
                 for i, item in enumerate(page.items)
             ],

@@ -1,0 +1,92 @@
+"""The execution context's shortcut for objects whose selection is leaves alone (schema.execution)
+answers, and fails, exactly as graphql-core's own path does: the same schema is run both ways."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.permission import BasePermission
+
+from schema.execution import ExecutionContext
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Never(BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Item:
+    name: str
+    size: int | None
+    colour: Colour
+    day: date
+    required: str  # given None below: graphql-core reports the non-null error
+    secret: str = strawberry.field(permission_classes=[Never], default="hidden")
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.name.upper() * times
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [
+            Item(name="a", size=1, colour=Colour.RED, day=date(2024, 5, 1), required="x"),
+            Item(name="b", size=None, colour=Colour.BLUE, day=date(2023, 1, 2), required="y"),
+        ]
+
+    @strawberry.field
+    def broken(self) -> list[Item]:
+        return [Item(name="c", size=3, colour=Colour.RED, day=date(2020, 1, 1), required=None)]  # type: ignore[arg-type]
+
+
+PLAIN = strawberry.Schema(query=Query)
+SHORTCUT = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+
+
+def _run(schema: strawberry.Schema, query: str) -> tuple[Any, list[Any] | None]:
+    result = schema.execute_sync(query)
+    return result.data, [e.formatted for e in result.errors] if result.errors else None
+
+
+def _both(query: str) -> tuple[Any, Any]:
+    return _run(PLAIN, query), _run(SHORTCUT, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ items { name size colour day } }",
+        "{ items { __typename n: name name size } }",
+        "{ items { name ... on Item { colour } ...F } } fragment F on Item { day }",
+        "{ items { name @include(if: false) size @skip(if: false) } }",
+        "{ items { name shout(times: 2) } }",
+        "{ items { name secret } }",
+        "{ broken { name required } }",
+        "{ broken { name } items { name } }",
+    ],
+)
+def test_leaves_answer_and_fail_as_graphql_core_does(query: str) -> None:
+    plain, shortcut = _both(query)
+    assert shortcut == plain
+
+
+def test_a_null_in_a_non_null_leaf_is_still_an_error() -> None:
+    data, errors = _both("{ broken { name required } }")[1]
+    assert data is None
+    assert errors and errors[0]["path"] == ["broken", 0, "required"]
