@@ -69,8 +69,8 @@ class RelationshipWindow:
     # EntityRecord.LEAN), when nothing else of it is selected; its key and kind are always read.
     # None: the whole entity.
     other: tuple[str, ...] | None = None
-    # The relationship's own properties unread (its key, type and ends still are): nothing of it
-    # but the other end is selected, as in a traversal.
+    # The relationship's own properties and ends unread (its key and type still are): nothing of
+    # it but the other end is selected, as in a traversal.
     bare: bool = False
     # Each relationship's sources read along, when they are selected.
     sources: bool = False

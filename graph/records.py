@@ -283,11 +283,11 @@ class RelationshipRecord:
 
     @classmethod
     def bare(cls, row: Mapping[str, Any]) -> RelationshipRecord:
-        """From a bare read (rel_map's shape with the key alone of the properties): key, type and
-        ends; the rest stays unset."""
+        """From a bare read (graph.cypher.relationships): key and type; the rest, the ends
+        included, stays unset."""
         type_ = str(row["type"])
         key = row["r"]["id"]
-        return cls(str(key or ""), type_, type_.lower(), str(row["from"]), str(row["to"]), _NO_VALIDITY, [])
+        return cls(str(key or ""), type_, type_.lower(), "", "", _NO_VALIDITY, [])
 
 
 class RelationshipOf(NamedTuple):

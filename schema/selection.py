@@ -158,7 +158,7 @@ def window_below(
         after,
         # A relationship's ends (`from`, `to`) are looked up as entities: full far ends serve them.
         other=None if node_names & {"from", "to"} else _lean_read(others),
-        bare=not nodes,
+        bare=not nodes and not any(_named(e.selections, "outgoing") for e in edges),
         sources="sources" in node_names,
         then=_ahead(below[0]) if len(below) == 1 else None,
         retracted=retracted,

@@ -11,7 +11,7 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
-from schema.execution import ExecutionContext
+from schema.execution import ExecutionContext, type_by_class
 
 
 @strawberry.enum
@@ -27,6 +27,27 @@ class Never(BasePermission):
         return False
 
 
+@strawberry.interface
+class Named:
+    label: str
+    resolve_type = staticmethod(type_by_class)
+
+
+@strawberry.interface
+class Shaped:  # Strawberry's own resolve_type: graphql-core's path
+    label: str
+
+
+@strawberry.type
+class Owner(Named, Shaped):
+    label: str
+    age: int | None
+
+    @strawberry.field
+    def loud(self) -> str:
+        return self.label.upper()
+
+
 @strawberry.type
 class Item:
     name: str
@@ -35,6 +56,10 @@ class Item:
     day: date
     required: str  # given None below: graphql-core reports the non-null error
     secret: str = strawberry.field(permission_classes=[Never], default="hidden")
+    owner: Owner = strawberry.field(default_factory=lambda: Owner(label="o", age=None))
+    maybe: Owner | None = None
+    named: Named = strawberry.field(default_factory=lambda: Owner(label="n", age=3))
+    shaped: Shaped = strawberry.field(default_factory=lambda: Owner(label="s", age=4))
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -53,6 +78,12 @@ class Query:
     @strawberry.field
     def broken(self) -> list[Item]:
         return [Item(name="c", size=3, colour=Colour.RED, day=date(2020, 1, 1), required=None)]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def orphan(self) -> list[Item]:
+        item = Item(name="d", size=3, colour=Colour.RED, day=date(2020, 1, 1), required="z")
+        item.owner = None  # type: ignore[assignment]
+        return [item]
 
 
 PLAIN = strawberry.Schema(query=Query)
@@ -79,6 +110,14 @@ def _both(query: str) -> tuple[Any, Any]:
         "{ items { name secret } }",
         "{ broken { name required } }",
         "{ broken { name } items { name } }",
+        "{ items { name owner { label age __typename } maybe { label } } }",
+        "{ items { named { label __typename ... on Owner { age } } shaped { label __typename } } }",
+        "{ items { name owner { label age __typename } named { label __typename ... on Owner { age } } } }",
+        "{ items { owner { label loud } } }",
+        "{ items { owner { label loud } named { ... on Owner { loud } } } }",
+        "{ items { owner { label } } broken { owner { label } } }",
+        "{ orphan { name owner { label } } }",
+        "{ broken { owner { label } required } }",
     ],
 )
 def test_leaves_answer_and_fail_as_graphql_core_does(query: str) -> None:
@@ -90,3 +129,9 @@ def test_a_null_in_a_non_null_leaf_is_still_an_error() -> None:
     data, errors = _both("{ broken { name required } }")[1]
     assert data is None
     assert errors and errors[0]["path"] == ["broken", 0, "required"]
+
+
+def test_a_null_object_in_a_non_null_field_is_still_an_error() -> None:
+    data, errors = _both("{ orphan { name owner { label } } }")[1]
+    assert data is None
+    assert errors and errors[0]["path"] == ["orphan", 0, "owner"]

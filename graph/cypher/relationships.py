@@ -21,7 +21,7 @@ class Level(NamedTuple):
     # The other end's key, kind and these of its properties (graph.records' EntityRecord.LEAN,
     # which have the same names); None: all of its properties.
     other: tuple[str, ...] | None
-    bare: bool  # the relationship's key, type and ends alone
+    bare: bool  # the relationship's key and type alone
     timed: bool  # filtered by time ($asOf<i>, $from<i>, $to<i>)
     sources: bool  # each relationship's sources read along
     # RETRACTED relationships of the kinds asked for too ($kinds<i>), and retracted far ends
@@ -42,8 +42,9 @@ def _lean(var: str, other: tuple[str, ...]) -> str:
 
 
 def _bare(var: str) -> str:
-    """rel_map's shape with the relationship's key alone of its properties."""
-    return f"{{r: {{id: {var}.id}}, type: type({var}), from: startNode({var}).id, to: endNode({var}).id}}"
+    """rel_map's shape with the relationship's key and type alone: its ends' keys cost a tenth of
+    a two-level traversal's statement."""
+    return f"{{r: {{id: {var}.id}}, type: type({var})}}"
 
 
 def _sources(i: int) -> str:
@@ -98,11 +99,12 @@ def _page(levels: tuple[Level, ...], i: int) -> str:
 # deep) the same question of every other end: a nested selection's levels in one statement,
 # batched over every entity of the first level (a DataLoader); `with_entity` reads the entities
 # themselves along, for a root field. Deeper levels are read by their own statement: each level
-# multiplies the variants (16 shapes per level, built on first use).
+# multiplies the variants (a shape per selection of the far end's names, built on first use and
+# kept while in use: clients ask a handful, and one that asks every subset cannot grow memory).
 MAX_LEVELS: Final = 2
 
 
-@functools.cache
+@functools.lru_cache(maxsize=512)
 def relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
     assert 1 <= len(levels) <= MAX_LEVELS
     entity = ", properties(n) AS entity" if with_entity else ""
@@ -112,7 +114,7 @@ def relationships_of(levels: tuple[Level, ...], with_entity: bool) -> str:
 
 
 # Every piece of the variants above, for the Neo4j linter (tests/test_cypher_lint.py): linting all
-# 544 takes minutes, and a variant is only these pieces put together.
+# of them would take hours, and a variant is only these pieces put together.
 _BARE = Level(other=None, bare=False, timed=False, sources=False)
 _FULL = Level(other=tuple(sorted(_LEAN)), bare=False, timed=True, sources=True)
 _TRAVERSED = Level(other=("name",), bare=True, timed=False, sources=False)

@@ -7,12 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ForwardRef
 
 import strawberry
-from strawberry.types import get_object_definition
 
 from graph.records import EntityRecord, SourceRecord
 from resolvers import history as change_log
 from resolvers.pagination import DEFAULT_PAGE
 from schema.context import Info
+from schema.execution import type_by_class
 from schema.selection import relationships_window
 from schema.types.common import DateRange, FuzzyDate, Identifier, Retraction, global_id
 from schema.types.enums import Kind, RelationKind, values
@@ -106,12 +106,9 @@ class Entity(Node):
     )
     record: strawberry.Private[EntityRecord]
 
-    @classmethod
-    def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
-        # Strawberry's hook for an interface's runtime type. Every entity is built as its kind's
-        # own type (to_entity), whose name is the answer: Strawberry's general search (casts,
-        # generics, subclasses) cost more than a traversal's far end itself.
-        return _type_name(type(obj))
+    # Strawberry's hook for an interface's runtime type: every entity is built as its kind's own
+    # type (to_entity), whose name is the answer.
+    resolve_type = staticmethod(type_by_class)
 
     @strawberry.field(
         description="Why and when this entity was retracted; null while it is live. Only "
@@ -167,16 +164,6 @@ def _connection_type() -> type[RelationshipConnection]:
         ForwardRef("RelationshipConnection")
     ).resolve_type()
     return resolved
-
-
-_type_names: dict[type, str] = {}
-
-
-def _type_name(cls: type) -> str:
-    name = _type_names.get(cls)
-    if name is None:
-        name = _type_names[cls] = get_object_definition(cls, strict=True).name
-    return name
 
 
 @strawberry.interface(
