@@ -84,12 +84,12 @@ def _typename(name: str) -> Callable[..., str]:
     return lambda _source, _info: name
 
 
-def _plain_field(parent_type: GraphQLObjectType, details: FieldDetails) -> GraphQLField | None:
-    """The field a selection names when it is a plain attribute selected without arguments."""
-    node = details.node
-    if node.arguments or node.directives or details.fragment_variable_values is not None:
+def _plain_field(parent_type: GraphQLObjectType, details: list[FieldDetails]) -> GraphQLField | None:
+    """The field a selection names (under one response key, from one node or several) when it is
+    a plain attribute selected without arguments or directives."""
+    if any(d.node.arguments or d.node.directives or d.fragment_variable_values for d in details):
         return None
-    field_def: GraphQLField | None = parent_type.fields.get(node.name.value)
+    field_def: GraphQLField | None = parent_type.fields.get(details[0].node.name.value)
     if field_def is None or field_def.args or field_def.resolve is None:
         return None
     definition = (field_def.extensions or {}).get(_DEFINITION)
@@ -99,9 +99,9 @@ def _plain_field(parent_type: GraphQLObjectType, details: FieldDetails) -> Graph
 
 
 def _field(parent_type: GraphQLObjectType, name: str, fields: Any) -> _Leaf | _Object | None:
-    if fields[0].node.name.value == "__typename" and not fields[0].node.directives:
+    if fields[0].node.name.value == "__typename" and not any(d.node.directives for d in fields):
         return _Leaf(name, _typename(parent_type.name), str, False)
-    field_def = _plain_field(parent_type, fields[0])
+    field_def = _plain_field(parent_type, fields)
     if field_def is None or field_def.resolve is None:
         return None
     resolve, type_ = field_def.resolve, field_def.type
@@ -118,13 +118,19 @@ def _field(parent_type: GraphQLObjectType, name: str, fields: Any) -> _Leaf | _O
 
 
 def _runtime_type(schema: GraphQLSchema, type_: GraphQLOutputType, value: Any) -> GraphQLObjectType | None:
-    if isinstance(type_, GraphQLObjectType):
-        return type_
-    assert isinstance(type_, GraphQLAbstractType)
-    runtime = schema.get_type(type_by_class(value, None, None))
-    if isinstance(runtime, GraphQLObjectType) and schema.is_sub_type(type_, runtime):
-        return runtime
-    return None  # graphql-core reports it
+    """The object type `value` is answered as when it is the type of the value's own class (asked
+    once per class); None: graphql-core's path decides, and reports what is wrong."""
+    if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+        return type_  # graphql-core checks nothing either
+    if get_object_definition(type(value)) is None:
+        return None
+    found = schema.get_type(type_by_class(value, None, None))
+    if not isinstance(found, GraphQLObjectType):
+        return None
+    # An object type's is_type_of, an interface's resolve_type: both accept the value's own type.
+    if found is type_ or (isinstance(type_, GraphQLAbstractType) and schema.is_sub_type(type_, found)):
+        return found
+    return None
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):

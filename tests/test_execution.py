@@ -49,6 +49,11 @@ class Owner(Named, Shaped):
 
 
 @strawberry.type
+class Stranger(Named):
+    label: str
+
+
+@strawberry.type
 class Item:
     name: str
     size: int | None
@@ -60,6 +65,9 @@ class Item:
     maybe: Owner | None = None
     named: Named = strawberry.field(default_factory=lambda: Owner(label="n", age=3))
     shaped: Shaped = strawberry.field(default_factory=lambda: Owner(label="s", age=4))
+    # Not an Owner: graphql-core's is_type_of decides (Strawberry's accepts any Named), not the shortcut.
+    imposter: Owner = strawberry.field(default_factory=lambda: Stranger(label="x"))
+    stranger: Named = strawberry.field(default_factory=lambda: Stranger(label="y"))
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -114,6 +122,8 @@ def _both(query: str) -> tuple[Any, Any]:
         "{ items { named { label __typename ... on Owner { age } } shaped { label __typename } } }",
         "{ items { name owner { label age __typename } named { label __typename ... on Owner { age } } } }",
         "{ items { owner { label loud } } }",
+        "{ items { name imposter { label } } }",
+        "{ items { name stranger { label __typename } named { label } } }",
         "{ items { owner { label loud } named { ... on Owner { loud } } } }",
         "{ items { owner { label } } broken { owner { label } } }",
         "{ orphan { name owner { label } } }",
