@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from resolvers.errors import BadInput
 
@@ -13,6 +14,7 @@ MAX_PAGE = 100
 MAX_OFFSET = 10_000_000
 
 
+@functools.lru_cache(maxsize=1024)  # a traversal's pages repeat the same offsets
 def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 

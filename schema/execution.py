@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
     GraphQLAbstractType,
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -60,7 +62,7 @@ def type_by_class(obj: Any, _info: object, _abstract_type: object) -> str:
 @dataclass(slots=True, frozen=True, eq=False)
 class _Leaf:
     name: str  # the response key
-    resolve: Callable[..., Any]
+    read: Callable[[Any], Any]  # the value from the parent object
     coerce: Callable[[Any], Any]
     nullable: bool
 
@@ -70,23 +72,40 @@ class _Object:
     """A plain field of an object (or by-class interface) type; its own plan is per runtime type."""
 
     name: str
-    resolve: Callable[..., Any]
+    read: Callable[[Any], Any]  # the value from the parent object
     nullable: bool
     type: GraphQLOutputType
     fields: Any  # graphql-core's field details, to collect the selection on the runtime type
 
 
+@dataclass(slots=True, frozen=True, eq=False)
+class _List:
+    """A plain field of a list type; `item` answers each item (its `name` and `read` unused, its
+    `nullable` whether an item may be null)."""
+
+    name: str
+    read: Callable[[Any], Any]  # the value from the parent object
+    nullable: bool
+    item: _Leaf | _Object
+
+
+_Entry = _Leaf | _Object | _List
 # A parent type's selected fields, or None: the selection needs graphql-core's path.
-Plan = tuple[_Leaf | _Object, ...] | None
+Plan = tuple[_Entry, ...] | None
+# What _complete answers for a value graphql-core must complete (and report).
+_FAIL = object()
 
 
-def _typename(name: str) -> Callable[..., str]:
-    return lambda _source, _info: name
+def _typename(name: str) -> Callable[[Any], str]:
+    return lambda _source: name
 
 
-def _plain_field(parent_type: GraphQLObjectType, details: list[FieldDetails]) -> GraphQLField | None:
+def _plain_field(
+    parent_type: GraphQLObjectType, details: list[FieldDetails]
+) -> tuple[GraphQLField, Callable[[Any], Any]] | None:
     """The field a selection names (under one response key, from one node or several) when it is
-    a plain attribute selected without arguments or directives."""
+    a plain attribute selected without arguments or directives, and how to read it: what
+    Strawberry's resolver for it does, `default_resolver(source, python_name)`."""
     if any(d.node.arguments or d.node.directives or d.fragment_variable_values for d in details):
         return None
     field_def: GraphQLField | None = parent_type.fields.get(details[0].node.name.value)
@@ -95,25 +114,42 @@ def _plain_field(parent_type: GraphQLObjectType, details: list[FieldDetails]) ->
     definition = (field_def.extensions or {}).get(_DEFINITION)
     if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
         return None
-    return field_def
+    if definition.default_resolver is getattr:
+        return field_def, attrgetter(definition.python_name)
+    default, python_name = definition.default_resolver, definition.python_name
+    return field_def, lambda source: default(source, python_name)
 
 
-def _field(parent_type: GraphQLObjectType, name: str, fields: Any) -> _Leaf | _Object | None:
+def _field(parent_type: GraphQLObjectType, name: str, fields: Any) -> _Entry | None:
     if fields[0].node.name.value == "__typename" and not any(d.node.directives for d in fields):
         return _Leaf(name, _typename(parent_type.name), str, False)
-    field_def = _plain_field(parent_type, fields)
-    if field_def is None or field_def.resolve is None:
+    plain = _plain_field(parent_type, fields)
+    if plain is None:
         return None
-    resolve, type_ = field_def.resolve, field_def.type
+    field_def, read = plain
+    type_ = field_def.type
     nullable = not isinstance(type_, GraphQLNonNull)
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
+    if isinstance(type_, GraphQLList):
+        item_type = type_.of_type
+        item_nullable = not isinstance(item_type, GraphQLNonNull)
+        if isinstance(item_type, GraphQLNonNull):
+            item_type = item_type.of_type
+        item = _single(name, read, item_nullable, item_type, fields)
+        return None if item is None else _List(name, read, nullable, item)
+    return _single(name, read, nullable, type_, fields)
+
+
+def _single(
+    name: str, read: Callable[[Any], Any], nullable: bool, type_: GraphQLOutputType, fields: Any
+) -> _Leaf | _Object | None:
     if isinstance(type_, GraphQLLeafType):
-        return _Leaf(name, resolve, type_.coerce_output_value, nullable)
+        return _Leaf(name, read, type_.coerce_output_value, nullable)
     if isinstance(type_, GraphQLObjectType) or (
         isinstance(type_, GraphQLAbstractType) and type_.resolve_type is type_by_class
     ):
-        return _Object(name, resolve, nullable, type_, fields)
+        return _Object(name, read, nullable, type_, fields)
     return None
 
 
@@ -171,30 +207,35 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._subplans[key] = plan
         return plan
 
-    def _answer(self, plan: tuple[_Leaf | _Object, ...], source: Any) -> dict[str, Any] | None:
+    def _answer(self, plan: tuple[_Entry, ...], source: Any) -> dict[str, Any] | None:
         """The object's answer, or None where graphql-core must answer (it reports the error)."""
         results: dict[str, Any] = {}
         try:
             for entry in plan:
-                value = entry.resolve(source, None)
-                if value is None:
-                    if not entry.nullable:
-                        return None
-                    results[entry.name] = None
-                    continue
-                if isinstance(entry, _Leaf):
-                    answer = entry.coerce(value)
-                    if answer is None or answer is Undefined:
-                        return None
-                else:
-                    subplan = self._subplan(entry, value)
-                    answer = None if subplan is None else self._answer(subplan, value)
-                    if answer is None:
-                        return None
+                answer = self._complete(entry, entry.read(source))
+                if answer is _FAIL:
+                    return None
                 results[entry.name] = answer
         except Exception:  # graphql-core's path turns it into the field's error
             return None
         return results
+
+    def _complete(self, entry: _Entry, value: Any) -> Any:
+        """A field's answer for `value`, or _FAIL."""
+        if value is None:
+            return None if entry.nullable else _FAIL
+        if isinstance(entry, _Leaf):
+            answer = entry.coerce(value)
+            return _FAIL if answer is None or answer is Undefined else answer
+        if isinstance(entry, _Object):
+            subplan = self._subplan(entry, value)
+            answer = None if subplan is None else self._answer(subplan, value)
+            return _FAIL if answer is None else answer
+        if not isinstance(value, list | tuple):  # graphql-core takes any iterable but a string
+            return _FAIL
+        item = entry.item
+        answers = [self._complete(item, each) for each in value]
+        return _FAIL if any(answer is _FAIL for answer in answers) else answers
 
     def execute_fields(
         self,

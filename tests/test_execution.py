@@ -68,6 +68,11 @@ class Item:
     # Not an Owner: graphql-core's is_type_of decides (Strawberry's accepts any Named), not the shortcut.
     imposter: Owner = strawberry.field(default_factory=lambda: Stranger(label="x"))
     stranger: Named = strawberry.field(default_factory=lambda: Stranger(label="y"))
+    tags: list[str] = strawberry.field(default_factory=lambda: ["t1", "t2"])
+    friends: list[Named] = strawberry.field(
+        default_factory=lambda: [Owner(label="f", age=1), Stranger(label="g")]
+    )
+    gaps: list[Owner | None] = strawberry.field(default_factory=lambda: [None, Owner(label="h", age=2)])
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -93,9 +98,15 @@ class Query:
         item.owner = None  # type: ignore[assignment]
         return [item]
 
+    @strawberry.field
+    def holey(self) -> list[Item]:
+        item = Item(name="e", size=3, colour=Colour.RED, day=date(2020, 1, 1), required="z")
+        item.tags = ["t", None]  # type: ignore[list-item]
+        return [item]
 
-PLAIN = strawberry.Schema(query=Query)
-SHORTCUT = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+
+PLAIN = strawberry.Schema(query=Query, types=[Stranger])
+SHORTCUT = strawberry.Schema(query=Query, types=[Stranger], execution_context_class=ExecutionContext)
 
 
 def _run(schema: strawberry.Schema, query: str) -> tuple[Any, list[Any] | None]:
@@ -124,6 +135,9 @@ def _both(query: str) -> tuple[Any, Any]:
         "{ items { owner { label loud } } }",
         "{ items { name imposter { label } } }",
         "{ items { name stranger { label __typename } named { label } } }",
+        "{ items { tags friends { label __typename ... on Owner { age } } gaps { label } } }",
+        "{ items { friends { label ... on Owner { loud } } } }",
+        "{ holey { name tags } }",
         "{ items { owner { label loud } named { ... on Owner { loud } } } }",
         "{ items { owner { label } } broken { owner { label } } }",
         "{ orphan { name owner { label } } }",
