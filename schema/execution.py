@@ -106,7 +106,11 @@ def _plain_field(
     """The field a selection names (under one response key, from one node or several) when it is
     a plain attribute selected without arguments or directives, and how to read it: what
     Strawberry's resolver for it does, `default_resolver(source, python_name)`."""
-    if any(d.node.arguments or d.node.directives or d.fragment_variable_values for d in details):
+    # A deferred field (@defer on an enclosing fragment, at any level above) is delivered later.
+    if any(
+        d.node.arguments or d.node.directives or d.fragment_variable_values or d.defer_usage is not None
+        for d in details
+    ):
         return None
     field_def: GraphQLField | None = parent_type.fields.get(details[0].node.name.value)
     if field_def is None or field_def.args or field_def.resolve is None:
@@ -121,7 +125,9 @@ def _plain_field(
 
 
 def _field(parent_type: GraphQLObjectType, name: str, fields: Any) -> _Entry | None:
-    if fields[0].node.name.value == "__typename" and not any(d.node.directives for d in fields):
+    if fields[0].node.name.value == "__typename" and not any(
+        d.node.directives or d.defer_usage is not None for d in fields
+    ):
         return _Leaf(name, _typename(parent_type.name), str, False)
     plain = _plain_field(parent_type, fields)
     if plain is None:

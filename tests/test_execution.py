@@ -3,6 +3,7 @@ answers, and fails, exactly as graphql-core's own path does: the same schema is 
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import strawberry
 from strawberry.permission import BasePermission
+from strawberry.schema.config import StrawberryConfig
 
 from schema.execution import ExecutionContext, type_by_class
 
@@ -159,3 +161,35 @@ def test_a_null_object_in_a_non_null_field_is_still_an_error() -> None:
     data, errors = _both("{ orphan { name owner { label } } }")[1]
     assert data is None
     assert errors and errors[0]["path"] == ["orphan", 0, "owner"]
+
+
+# Incremental delivery is off in the service's schema; the shortcut must not undo it if it is on.
+_INCREMENTAL = StrawberryConfig(enable_experimental_incremental_execution=True)
+PLAIN_INCREMENTAL = strawberry.Schema(query=Query, types=[Stranger], config=_INCREMENTAL)
+SHORTCUT_INCREMENTAL = strawberry.Schema(
+    query=Query, types=[Stranger], config=_INCREMENTAL, execution_context_class=ExecutionContext
+)
+
+
+async def _payloads(schema: strawberry.Schema, query: str) -> list[Any]:
+    result: Any = await schema.execute(query)
+    if not hasattr(result, "initial_result"):
+        return [result.data]
+    payloads: list[Any] = [(result.initial_result.data, repr(result.initial_result.pending))]
+    async for later in result.subsequent_results:
+        payloads.append((repr(later.incremental), repr(later.completed), later.has_next))
+    return payloads
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ items { owner { label } ... @defer { owner { age } } } }",
+        "{ items { name ... @defer { owner { label } } } }",
+        "{ items { owner { label ... @defer { age } } } }",
+    ],
+)
+def test_deferred_fields_arrive_later_as_graphql_core_sends_them(query: str) -> None:
+    plain = asyncio.run(_payloads(PLAIN_INCREMENTAL, query))
+    assert len(plain) > 1, "graphql-core sends the deferred part later"
+    assert asyncio.run(_payloads(SHORTCUT_INCREMENTAL, query)) == plain
