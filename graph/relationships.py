@@ -99,7 +99,14 @@ async def relationship_pages(
         if level.retracted:
             params[f"kinds{i}"] = _kinds(level.kinds)
     shape = tuple(
-        cypher.Level(level.other, level.bare, level.when.timed, level.sources, level.retracted)
+        cypher.Level(
+            level.other,
+            level.bare,
+            level.when.timed,
+            level.sources,
+            level.retracted,
+            tuple(sorted({RELATION_TYPES[k] for k in level.kinds})) if level.kinds else None,
+        )
         for level in levels
     )
     rows = await db.read(cypher.relationships_of(shape, with_entities), params)
