@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.store.settings import env_flag
+from graph.store.settings import env_flag, env_positive, env_whole
 from schema.cost import MAX_COST
 
 RATE_KEYS = ("address", "token")
@@ -48,30 +48,6 @@ def _size(env: Mapping[str, str], name: str, default: int, minimum: int, problem
     return value
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, minimum: int, problems: list[str]) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        problems.append(f"{name}={raw!r} must be a whole number of at least {minimum}")
-        return default
-    return int(raw)
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        problems.append(f"{name}={raw!r} must be a number of seconds above 0 and at most 3600")
-        return default
-    return value
-
-
 def read_limits(env: Mapping[str, str], problems: list[str]) -> Limits:
     """The request limits; each problem is added to `problems` rather than raised."""
     defaults = Limits()
@@ -81,10 +57,19 @@ def read_limits(env: Mapping[str, str], problems: list[str]) -> Limits:
         rate_by = defaults.rate_limit_by
     return Limits(
         max_body_bytes=_size(env, "COOPGRAPH_MAX_BODY_BYTES", defaults.max_body_bytes, 1024, problems),
-        max_query_cost=_whole(env, "COOPGRAPH_MAX_QUERY_COST", defaults.max_query_cost, 1, problems),
-        request_timeout=_seconds(env, "COOPGRAPH_REQUEST_TIMEOUT", defaults.request_timeout, problems),
-        rate_limit=_whole(env, "COOPGRAPH_RATE_LIMIT", defaults.rate_limit, 0, problems),
-        rate_burst=_whole(env, "COOPGRAPH_RATE_BURST", defaults.rate_burst, 1, problems),
+        max_query_cost=env_whole(
+            env, "COOPGRAPH_MAX_QUERY_COST", defaults.max_query_cost, problems, minimum=1
+        ),
+        request_timeout=env_positive(
+            env,
+            "COOPGRAPH_REQUEST_TIMEOUT",
+            defaults.request_timeout,
+            problems,
+            maximum=3600,
+            expected="must be a number of seconds above 0 and at most 3600",
+        ),
+        rate_limit=env_whole(env, "COOPGRAPH_RATE_LIMIT", defaults.rate_limit, problems),
+        rate_burst=env_whole(env, "COOPGRAPH_RATE_BURST", defaults.rate_burst, problems, minimum=1),
         rate_limit_loopback=env_flag(env, "COOPGRAPH_RATE_LIMIT_LOOPBACK", problems),
         rate_limit_by=rate_by,
         reads_need_token=env_flag(env, "COOPGRAPH_READS_NEED_TOKEN", problems),

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from coopgraph.limits import Limits, read_limits
-from graph.store.settings import ConfigError, GraphSettings, env_flag, env_port, read_graph_settings
+from graph.store.settings import (
+    ConfigError,
+    GraphSettings,
+    env_flag,
+    env_port,
+    env_whole,
+    read_graph_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     graph = read_graph_settings(env, problems)
     host = env.get("COOPGRAPH_HOST", "").strip() or "127.0.0.1"
     port = env_port(env, "COOPGRAPH_PORT", 8000, problems)
-    workers_raw = env.get("COOPGRAPH_WORKERS", "").strip() or "1"
-    workers = int(workers_raw) if workers_raw.isdigit() and int(workers_raw) >= 1 else 1
-    if workers_raw != str(workers):
-        problems.append(f"COOPGRAPH_WORKERS={workers_raw!r} must be a whole number of at least 1")
+    workers = env_whole(env, "COOPGRAPH_WORKERS", 1, problems, minimum=1)
     access_log = env_flag(env, "COOPGRAPH_ACCESS_LOG", problems)
     limits = read_limits(env, problems)
     if problems:

@@ -36,8 +36,9 @@ def test_every_problem_is_reported_at_once() -> None:
                 "NEO4J_URI": "http://localhost:7474",
                 "COOPGRAPH_PORT": "80000",
                 "COOPGRAPH_STORE_HEAP": "lots",
-                "COOPGRAPH_STORE_TIMEOUT": "-1",
+                "COOPGRAPH_STORE_TIMEOUT": "nan",
                 "COOPGRAPH_ACCESS_LOG": "maybe",
+                "COOPGRAPH_WORKERS": "0",
             }
         )
     message = str(caught.value)
@@ -48,6 +49,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "COOPGRAPH_STORE_HEAP",
         "COOPGRAPH_STORE_TIMEOUT",
         "COOPGRAPH_ACCESS_LOG",
+        "COOPGRAPH_WORKERS",
     ):
         assert name in message
 

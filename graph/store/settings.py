@@ -4,6 +4,7 @@ app's (coopgraph/settings.py), which reads these too and reports every problem a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,26 +53,51 @@ class GraphSettings:
         return self.neo4j_uri is None
 
 
-def env_port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+# Each reader: a blank or missing variable gives the default; a bad one adds one line naming it to
+# `problems` and gives the default, so that start-up reports every problem at once.
+def env_whole(
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    problems: list[str],
+    *,
+    minimum: int = 0,
+    maximum: int | None = None,
+    expected: str | None = None,
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        problems.append(f"{name}={raw!r} is not a TCP port (1-65535)")
+    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+        problems.append(f"{name}={raw!r} {expected or f'must be a whole number of at least {minimum}'}")
         return default
     return int(raw)
 
 
-def env_positive(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+def env_port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    return env_whole(
+        env, name, default, problems, minimum=1, maximum=65535, expected="is not a TCP port (1-65535)"
+    )
+
+
+def env_positive(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    problems: list[str],
+    *,
+    maximum: float = math.inf,
+    expected: str = "must be a positive number",
+) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if value <= 0:
-        problems.append(f"{name}={raw!r} must be a positive number")
+        value = math.nan
+    if not 0 < value <= maximum:  # NaN fails too
+        problems.append(f"{name}={raw!r} {expected}")
         return default
     return value
 
