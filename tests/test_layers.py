@@ -211,3 +211,56 @@ def test_a_traversal_selecting_names_alone_answers_as_one_selecting_everything(c
         edges = names["entity"]["relationships"]["edges"]
         assert {e["outgoing"] for e in edges} == {True, False}, f"{key}: both directions in the seeds"
         assert any(e["other"]["relationships"]["edges"] for e in edges)
+
+
+# The other lists under lists: a partner's links and their relationships' sources and ends, the
+# partner's own relationships; a path's hops with their sources and ends.
+PARTNERS = """
+query($key: String!, $first: Int!) {
+  partners(key: $key, first: $first) { edges {
+    node { key name relationships(first: 3) { edges { node { key sources { key } } other { key name } } } }
+    links { relationships { key sources { key title } from { name } to { name } } through { name } }
+  } }
+}
+"""
+# Four partners in the seeds, seven links between them.
+PARTNERED = "ee-voru-education-network-project"
+PATHS = """
+query($from: String!, $to: String!, $first: Int!) {
+  paths(from: $from, to: $to, maxLength: 4, first: $first) {
+    nodes { key name }
+    hops {
+      relationship { key sources { key } }
+      from { name relationships(first: 2) { edges { other { key } } } }
+      to { name }
+    }
+  }
+}
+"""
+
+
+def _trips(client: TestClient, document: str, **variables: object) -> tuple[int, dict[str, object]]:
+    db = client.app.state.db  # type: ignore[attr-defined]
+    before = db.round_trips
+    data = gql(client, document, **variables)
+    return int(db.round_trips - before), data
+
+
+def test_partners_and_paths_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
+    few_trips, few = _trips(client, PARTNERS, key=PARTNERED, first=1)
+    many_trips, many = _trips(client, PARTNERS, key=PARTNERED, first=20)
+    partners = many["partners"]["edges"]  # type: ignore[index]
+    assert len(partners) > 1 >= len(few["partners"]["edges"])  # type: ignore[index]
+    assert sum(len(p["links"]) for p in partners) > len(partners), "some partner must have several links"
+    assert many_trips == few_trips, (
+        f"partners: {few_trips} round trips for one, {many_trips} for {len(partners)}"
+    )
+
+    paths = {"from": "lv-viaa", "to": "lv-university-of-latvia"}  # three paths of three hops
+    few_trips, few = _trips(client, PATHS, first=1, **paths)
+    many_trips, many = _trips(client, PATHS, first=10, **paths)
+    found = many["paths"]
+    assert len(found) > len(few["paths"]) == 1, "the pair must have several shortest paths"  # type: ignore[arg-type]
+    assert many_trips == few_trips, (
+        f"paths: {few_trips} round trips for one path, {many_trips} for {len(found)}"
+    )  # type: ignore[arg-type]
