@@ -4,6 +4,8 @@ statement per level whatever the number of results."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.testclient import TestClient
 
 from graph import entities as entity_reads
@@ -239,7 +241,7 @@ query($from: String!, $to: String!, $first: Int!) {
 """
 
 
-def _trips(client: TestClient, document: str, **variables: object) -> tuple[int, dict[str, object]]:
+def _trips(client: TestClient, document: str, **variables: object) -> tuple[int, dict[str, Any]]:
     db = client.app.state.db  # type: ignore[attr-defined]
     before = db.round_trips
     data = gql(client, document, **variables)
@@ -249,8 +251,8 @@ def _trips(client: TestClient, document: str, **variables: object) -> tuple[int,
 def test_partners_and_paths_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
     few_trips, few = _trips(client, PARTNERS, key=PARTNERED, first=1)
     many_trips, many = _trips(client, PARTNERS, key=PARTNERED, first=20)
-    partners = many["partners"]["edges"]  # type: ignore[index]
-    assert len(partners) > 1 >= len(few["partners"]["edges"])  # type: ignore[index]
+    partners = many["partners"]["edges"]
+    assert len(partners) > 1 >= len(few["partners"]["edges"])
     assert sum(len(p["links"]) for p in partners) > len(partners), "some partner must have several links"
     assert many_trips == few_trips, (
         f"partners: {few_trips} round trips for one, {many_trips} for {len(partners)}"
@@ -260,7 +262,7 @@ def test_partners_and_paths_cost_the_same_round_trips_for_few_or_many_results(cl
     few_trips, few = _trips(client, PATHS, first=1, **paths)
     many_trips, many = _trips(client, PATHS, first=10, **paths)
     found = many["paths"]
-    assert len(found) > len(few["paths"]) == 1, "the pair must have several shortest paths"  # type: ignore[arg-type]
+    assert len(found) > len(few["paths"]) == 1, "the pair must have several shortest paths"
     assert many_trips == few_trips, (
         f"paths: {few_trips} round trips for one path, {many_trips} for {len(found)}"
-    )  # type: ignore[arg-type]
+    )
