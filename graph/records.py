@@ -303,6 +303,11 @@ class RelationshipOf(NamedTuple):
     below: Page[RelationshipOf] | None = None
 
 
+# How a partner is connected (Link.via), as graph/cypher/relationships.py answers it: directly,
+# through a shared entity of one of these kinds (its kind upper-cased), or through funding.
+VIAS: tuple[str, ...] = ("DIRECT", "PROJECT", "COUNCIL", "EVENT", "AGREEMENT", "FUNDING")
+
+
 # Tuples rather than dataclasses: a partners page builds dozens of these per request.
 class Link(NamedTuple):
     """How two actors are connected: directly, or through an intermediary entity."""

@@ -14,7 +14,8 @@ from resolvers.arguments import search_text
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import window
 
-SORT_FIELDS = frozenset({"name", "name_en", "key", "country", "kind"})
+# What entity listings sort by (the GraphQL enum EntitySort is made from it).
+SORT_FIELDS: tuple[str, ...] = ("name", "name_en", "key", "country", "kind")
 
 
 async def entity(db: Database, key: str, include_retracted: bool = False) -> EntityRecord:

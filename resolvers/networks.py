@@ -43,10 +43,16 @@ class Brokers:
     inferred: bool = False
 
 
+# What happened at a point of a timeline (TimelineEntry.change).
+TIMELINE_CHANGES: tuple[str, ...] = ("EVENT", "STARTED", "ENDED")
+# What co-participating organisations may share: entities of these kinds.
+SHARED_KINDS: tuple[str, ...] = ("project", "council", "event")
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: FuzzyDate | None
-    change: str  # EVENT | STARTED | ENDED
+    change: str  # one of TIMELINE_CHANGES
     event: EntityRecord | None
     relationship: RelationshipRecord
     # The entity, the relationship or its other end is inferred.

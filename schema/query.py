@@ -75,7 +75,7 @@ class EntityFilter:
 
 @strawberry.input
 class EntityOrder:
-    field: EntitySort = EntitySort.NAME
+    field: EntitySort = EntitySort("name")
     direction: SortDirection = SortDirection.ASC
 
 

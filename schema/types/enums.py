@@ -1,5 +1,6 @@
-"""Closed vocabularies as GraphQL enums: the ontology's are generated from graph/ontology.py,
-the query-only ones (how partners connect, sort keys) are defined here."""
+"""Closed vocabularies as GraphQL enums, each generated from the one list that graph/ or
+resolvers/ works with (the ontology, the records, the query modules); only SortDirection is the
+schema's own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import strawberry
 
 from graph.dates import PRECISIONS
 from graph.ontology import COUNTRIES, KIND_LABELS, RELATION_TYPES
-from graph.records import CHANGE_ACTIONS
+from graph.records import CHANGE_ACTIONS, ROLES, VIAS
+from resolvers.entities import SORT_FIELDS
+from resolvers.networks import SHARED_KINDS, TIMELINE_CHANGES
 
 
 def _vocabulary(
@@ -38,6 +41,11 @@ if TYPE_CHECKING:
     Country = Enum
     DatePrecision = Enum
     ChangeAction = Enum
+    Role = Enum
+    Via = Enum
+    SharedKind = Enum
+    EntitySort = Enum
+    TimelineChange = Enum
 else:
     Kind = _vocabulary("Kind", KIND_LABELS, "What kind of thing an entity is.")
     RelationKind = _vocabulary("RelationKind", RELATION_TYPES, "What kind of relationship an edge states.")
@@ -46,45 +54,25 @@ else:
         "DatePrecision", PRECISIONS, "How precisely a source dates something, and how to read it.", PRECISIONS
     )
     ChangeAction = _vocabulary("ChangeAction", CHANGE_ACTIONS, "What a change to the graph did.")
-
-
-@strawberry.enum(description="How two actors are connected.")
-class Via(Enum):
-    DIRECT = "DIRECT"
-    PROJECT = "PROJECT"
-    COUNCIL = "COUNCIL"
-    EVENT = "EVENT"
-    AGREEMENT = "AGREEMENT"
-    FUNDING = "FUNDING"
-
-
-@strawberry.enum(description="What co-participating organisations share.")
-class SharedKind(Enum):
-    PROJECT = "project"
-    COUNCIL = "council"
-    EVENT = "event"
-
-
-@strawberry.enum(description="Sort key for entity listings.")
-class EntitySort(Enum):
-    NAME = "name"
-    NAME_EN = "name_en"
-    KEY = "key"
-    COUNTRY = "country"
-    KIND = "kind"
+    Role = _vocabulary(
+        "Role",
+        ROLES,
+        "What a token may do, weakest first; each role may do what the ones before it may: READER "
+        "reads (where reads need a token), CURATOR also changes the graph, ADMIN also sees the tokens.",
+    )
+    # The query-only vocabularies, from the modules that answer them.
+    Via = _vocabulary("Via", VIAS, "How two actors are connected.")
+    SharedKind = _vocabulary("SharedKind", SHARED_KINDS, "What co-participating organisations share.")
+    EntitySort = _vocabulary("EntitySort", SORT_FIELDS, "Sort key for entity listings.")
+    TimelineChange = _vocabulary(
+        "TimelineChange", TIMELINE_CHANGES, "What happened at a point of a timeline."
+    )
 
 
 @strawberry.enum
 class SortDirection(Enum):
     ASC = "ASC"
     DESC = "DESC"
-
-
-@strawberry.enum(description="What happened at a point of a timeline.")
-class TimelineChange(Enum):
-    EVENT = "EVENT"
-    STARTED = "STARTED"
-    ENDED = "ENDED"
 
 
 def values(items: Sequence[Enum] | None) -> list[str] | None:

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
-from graph.records import ROLES
 from graph.records import ApiToken as ApiTokenRecord
-
-
-@strawberry.enum(
-    description="What a token may do, weakest first; each role may do what the ones before it may: "
-    "READER reads (where reads need a token), CURATOR also changes the graph, ADMIN also sees the tokens."
-)
-class Role(Enum):
-    READER = "reader"
-    CURATOR = "curator"
-    ADMIN = "admin"
-
-
-if tuple(role.value for role in Role) != ROLES:
-    raise RuntimeError("schema.types.tokens.Role must list graph.records.ROLES in order")
+from schema.types.enums import Role
 
 
 def _when(text: str | None) -> datetime | None:
