@@ -47,7 +47,8 @@ class TargetRow(NamedTuple):
 
 
 # Nodes of a network with their elementIds: used within one request only, to tell cheaply
-# which relationships join two of them (elementIds are never exposed, DESIGN-NOTES §2.9).
+# which relationships join two of them (elementIds are never exposed: Neo4j
+# promises them only within one transaction).
 Members = list[tuple[EntityRecord, str]]
 
 

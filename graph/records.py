@@ -398,7 +398,7 @@ class ApiToken:
         return self.role in ROLES and role in ROLES and ROLES.index(self.role) >= ROLES.index(role)
 
 
-# What an API write or an import did (graph/curation/changes.py writes them, graph/history.py reads).
+# What an API write or an import did (graph/curation/transaction.py writes them, graph/history.py reads).
 CHANGE_ACTIONS: tuple[str, ...] = (
     "add_source",
     "create_entity",

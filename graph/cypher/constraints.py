@@ -3,7 +3,7 @@
 from typing import Final, LiteralString
 
 # Created on empty labels at first start: ArcadeDB fixes a property's type when an
-# index is added to a label that already holds data (DESIGN-NOTES §2.6).
+# index is added to a label that already holds data (seen on the embedded store).
 SETUP: Final[tuple[LiteralString, ...]] = (
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",

@@ -84,7 +84,7 @@ COUNT_ENTITIES: Final = f"MATCH (n:Entity) WHERE {_FILTER} RETURN count(n) AS to
 # Search is by word prefix: every entity's folded name words are :Term nodes (unique, range
 # indexed) linked to it by NAMES. STARTS WITH on the indexed term is a seek on both engines;
 # a CONTAINS over every entity would scan the graph, and Neo4j's full-text index cannot be
-# created through Cypher on the embedded store (DESIGN-NOTES §2.1).
+# created through Cypher on the embedded store.
 #
 # Matches stream from the closest words first (shortest matching term), and only a window of
 # them ($window: at least the first 100, more for later pages) is ranked: a three-letter

@@ -330,7 +330,7 @@ SHORTEST_PATH: Final[dict[int, str]] = {
 
 # Shortest paths without inferred nodes or relationships (`includeInferred: false`). A predicate
 # on the path of shortestPath filters the shortest paths found rather than steering the search
-# on the embedded store (DESIGN-NOTES §2.10), which would lose a longer stated path behind a
+# on the embedded store, which would lose a longer stated path behind a
 # shorter inferred one; so graph.relationships searches breadth-first from both ends, one
 # statement per level. A level: the stated neighbours of a frontier not seen from that end yet,
 # each with the frontier nodes it is reached from. $types is a list from the ontology's table.

@@ -3,7 +3,7 @@
 Labels and relationship types come from graph.ontology's closed tables, never from input. The
 marks every synthetic node and relationship carries (kind, synthetic, sources) are literals in
 the statements, and rows use short keys: both keep the Bolt payload of a 1M-relationship load
-small, which is where the time goes (DESIGN-NOTES §3).
+small, which is where the time of a large load goes.
 
 A run writes its nodes beside the old synthetic data under staged ids, `$prefix` + id (the
 prefix names the run, graph/ingest/runs.py), and they take their real ids only once the old
