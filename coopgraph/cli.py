@@ -99,11 +99,14 @@ async def _token(conn: Connection, args: argparse.Namespace) -> None:
             )
         elif args.action == "revoke":
             token = await tokens.revoke_token(db, args.name)
-            print(f"coopgraph: token {token.name!r} revoked at {token.revoked}", file=sys.stderr)
+            when = tokens.stamp(token.revoked) if token.revoked else "-"
+            print(f"coopgraph: token {token.name!r} revoked at {when}", file=sys.stderr)
         else:
             print(f"{'name':<24} {'role':<8} {'created':<21} revoked")
             for token in await tokens.list_tokens(db):
-                print(f"{token.name:<24} {token.role:<8} {token.created:<21} {token.revoked or '-'}")
+                created = tokens.stamp(token.created)
+                revoked = tokens.stamp(token.revoked) if token.revoked else "-"
+                print(f"{token.name:<24} {token.role:<8} {created:<21} {revoked}")
     finally:
         await db.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from graph.dates import FuzzyDate, fuzzy_date
@@ -381,16 +382,16 @@ class ApiToken:
 
     name: str
     role: str
-    created: str  # ISO 8601, UTC
-    revoked: str | None = None  # when it was revoked (ISO 8601, UTC), or None
+    created: datetime  # UTC
+    revoked: datetime | None = None  # when it was revoked, or None
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> ApiToken:
         return cls(
             name=str(props["name"]),
             role=str(props["role"]),
-            created=str(props["created"]),
-            revoked=_text(props.get("revoked")),
+            created=datetime.fromisoformat(str(props["created"])),
+            revoked=None if props.get("revoked") is None else datetime.fromisoformat(str(props["revoked"])),
         )
 
     def allows(self, role: str) -> bool:

@@ -35,8 +35,13 @@ def new_secret() -> str:
     return PREFIX + secrets.token_urlsafe(32)
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def stamp(when: datetime) -> str:
+    """A token's time as stored and as the command line shows it: ISO 8601, UTC, to the second."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def check_name(name: str) -> str:
@@ -58,7 +63,9 @@ async def create_token(db: Database, name: str, role: str) -> tuple[str, ApiToke
     secret = new_secret()
     digest = hash_secret(secret)
     created = _now()
-    rows = await db.write(cypher.CREATE, {"name": name, "role": role, "hash": digest, "created": created})
+    rows = await db.write(
+        cypher.CREATE, {"name": name, "role": role, "hash": digest, "created": stamp(created)}
+    )
     stored = str(rows[0]["stored"]) if rows else ""
     if not hmac.compare_digest(stored, digest):
         raise TokenError(f"a token named {name!r} exists already (names are not reused, revoked or not)")
@@ -67,7 +74,7 @@ async def create_token(db: Database, name: str, role: str) -> tuple[str, ApiToke
 
 async def revoke_token(db: Database, name: str) -> ApiToken:
     """Revoke a token by name (again: no change); TokenError when there is none."""
-    rows = await db.write(cypher.REVOKE, {"name": name, "revoked": _now()})
+    rows = await db.write(cypher.REVOKE, {"name": name, "revoked": stamp(_now())})
     if not rows:
         raise TokenError(f"no token named {name!r}")
     return ApiToken.from_props(rows[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -101,8 +102,8 @@ def test_revoking_an_unknown_token_is_an_error(store: Store) -> None:
 
 def test_roles_are_ordered() -> None:
     assert ROLES == ("reader", "curator", "admin")
-    admin = ApiToken("a", "admin", "2026-01-01T00:00:00Z")
-    reader = ApiToken("r", "reader", "2026-01-01T00:00:00Z")
+    admin = ApiToken("a", "admin", datetime(2026, 1, 1, tzinfo=UTC))
+    reader = ApiToken("r", "reader", datetime(2026, 1, 1, tzinfo=UTC))
     assert all(admin.allows(role) for role in ROLES)
     assert reader.allows("reader")
     assert not reader.allows("curator")
@@ -122,7 +123,7 @@ def test_cli_creates_lists_and_revokes(store: Store) -> None:
     shown = coopgraph(store, "token", "list")
     assert shown.returncode == 0, shown.stderr
     row = next(line for line in shown.stdout.splitlines() if line.startswith("cli-curator "))
-    assert row.split()[1:] == ["curator", found.created, "-"]
+    assert row.split()[1:] == ["curator", tokens.stamp(found.created), "-"]
     digest = tokens.hash_secret(secret)
     for output in (shown.stdout, shown.stderr):
         assert secret not in output and digest not in output
@@ -133,7 +134,7 @@ def test_cli_creates_lists_and_revokes(store: Store) -> None:
     assert found is not None and found.revoked is not None
     lines = coopgraph(store, "token", "list").stdout.splitlines()
     row = next(line for line in lines if line.startswith("cli-curator "))
-    assert row.split()[-1] == found.revoked
+    assert row.split()[-1] == tokens.stamp(found.revoked)
 
 
 def test_cli_errors_exit_2(store: Store) -> None:

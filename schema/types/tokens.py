@@ -10,10 +10,6 @@ from graph.records import ApiToken as ApiTokenRecord
 from schema.types.enums import Role
 
 
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
 @strawberry.type(description="The token a request was sent with (never its secret).")
 class Viewer:
     name: str
@@ -36,6 +32,6 @@ class ApiToken:
         return cls(
             name=record.name,
             role=Role(record.role),
-            created=datetime.fromisoformat(record.created),
-            revoked=_when(record.revoked),
+            created=record.created,
+            revoked=record.revoked,
         )
