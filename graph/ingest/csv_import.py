@@ -24,9 +24,9 @@ from graph.curation.edit import Edit
 from graph.curation.errors import CurationError
 from graph.curation.relationships import joined_note
 from graph.curation.transaction import write
+from graph.cypher import csv_import as cypher
 from graph.cypher import curation as curation_cypher
 from graph.cypher import entities as entities_cypher
-from graph.cypher import imports as cypher
 from graph.cypher import loader as loader_cypher
 from graph.cypher.version import GRAPH_VERSION
 from graph.database import Database
