@@ -21,8 +21,8 @@ from coopgraph.limits import Limits
 from coopgraph.middleware import request_middleware
 from coopgraph.settings import load_settings
 from graph.database import STATEMENT_TIMEOUT, Connection, Database, open_database
+from graph.environment import ConfigError
 from graph.store.processes import die_with_parent
-from graph.store.settings import ConfigError
 from resolvers.cache import VersionedCache
 from resolvers.tokens import TokenCache
 from schema import schema

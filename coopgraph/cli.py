@@ -20,6 +20,7 @@ from coopgraph.app import STORE_STATUS_ENV
 from coopgraph.settings import Settings, load_settings
 from graph.constraints import apply_constraints
 from graph.database import Connection, open_database
+from graph.environment import ConfigError
 from graph.errors import GraphError
 from graph.ingest.loader import UnsavedChanges, curated_loaded, load_seeds
 from graph.ingest.runs import MaintenanceBusy, recover
@@ -28,7 +29,6 @@ from graph.records import ROLES
 from graph.store.checks import check_port
 from graph.store.connection import store_connection
 from graph.store.embedded import StoreError
-from graph.store.settings import ConfigError
 from graph.store.status import status_path
 from schema import schema
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.store.settings import env_flag, env_positive, env_whole
+from graph.environment import env_flag, env_positive, env_whole
 from schema.cost import MAX_COST
 
 RATE_KEYS = ("address", "token")

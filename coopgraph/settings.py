@@ -7,14 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from coopgraph.limits import Limits, read_limits
-from graph.store.settings import (
-    ConfigError,
-    GraphSettings,
-    env_flag,
-    env_port,
-    env_whole,
-    read_graph_settings,
-)
+from graph.environment import ConfigError, env_flag, env_port, env_whole
+from graph.store.settings import GraphSettings, read_graph_settings
 
 
 @dataclass(frozen=True)

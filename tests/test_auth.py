@@ -20,7 +20,7 @@ from coopgraph.ratelimit import client_key
 from coopgraph.settings import load_settings
 from graph import tokens
 from graph.database import Connection
-from graph.store.settings import ConfigError
+from graph.environment import ConfigError
 from resolvers.tokens import TOKEN_CACHE_SECONDS
 from tests.conftest import run_db
 from tests.services import clean_env

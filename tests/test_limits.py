@@ -23,7 +23,7 @@ from coopgraph.limits import Limits
 from coopgraph.middleware import request_middleware
 from coopgraph.settings import load_settings
 from graph.database import Connection
-from graph.store.settings import ConfigError
+from graph.environment import ConfigError
 from resolvers.cache import VersionedCache
 from resolvers.errors import Busy
 from schema import parse_cache

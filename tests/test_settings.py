@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coopgraph.settings import load_settings
-from graph.store.settings import ConfigError
+from graph.environment import ConfigError
 
 
 def test_defaults_use_the_embedded_store() -> None:

@@ -16,7 +16,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
 from graph.cypher.database import PING
-from graph.store.settings import ConfigError, GraphSettings, redact
+from graph.environment import ConfigError
+from graph.store.settings import GraphSettings, redact
 
 # How long an external server has to answer at start-up, in all.
 SERVER_CHECK_TIMEOUT = 5.0

@@ -4,23 +4,15 @@ app's (coopgraph/settings.py), which reads these too and reports every problem a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from graph.environment import env_port, env_positive
+
 ALLOWED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 EMBEDDED_DATABASE = "coopgraph"
-
-
-class ConfigError(Exception):
-    """The environment does not describe a usable configuration: one line per problem, each
-    naming the setting to change."""
-
-    def __init__(self, *problems: str) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def redact(uri: str) -> str:
@@ -51,65 +43,6 @@ class GraphSettings:
     @property
     def embedded(self) -> bool:
         return self.neo4j_uri is None
-
-
-# Each reader: a blank or missing variable gives the default; a bad one adds one line naming it to
-# `problems` and gives the default, so that start-up reports every problem at once.
-def env_whole(
-    env: Mapping[str, str],
-    name: str,
-    default: int,
-    problems: list[str],
-    *,
-    minimum: int = 0,
-    maximum: int | None = None,
-    expected: str | None = None,
-) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
-        problems.append(f"{name}={raw!r} {expected or f'must be a whole number of at least {minimum}'}")
-        return default
-    return int(raw)
-
-
-def env_port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
-    return env_whole(
-        env, name, default, problems, minimum=1, maximum=65535, expected="is not a TCP port (1-65535)"
-    )
-
-
-def env_positive(
-    env: Mapping[str, str],
-    name: str,
-    default: float,
-    problems: list[str],
-    *,
-    maximum: float = math.inf,
-    expected: str = "must be a positive number",
-) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0 < value <= maximum:  # NaN fails too
-        problems.append(f"{name}={raw!r} {expected}")
-        return default
-    return value
-
-
-def env_flag(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
-    raw = env.get(name, "").strip()
-    if raw.lower() in ("", "0", "false", "no", "off"):
-        return False
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    problems.append(f"{name}={raw!r} must be 1 or 0 (true/false, yes/no, on/off)")
-    return False
 
 
 def read_graph_settings(env: Mapping[str, str], problems: list[str]) -> GraphSettings:
