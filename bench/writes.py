@@ -26,7 +26,7 @@ from bench import floors
 from bench.latency import Plan, QueryResult, SizeResult
 from bench.measure import HttpClient, timed
 from bench.queries import DATABASE, run
-from graph.ingest.seed_files import relation_id, relation_key, validate_relation
+from graph.validation import relation_id, relation_key, validate_relation
 
 WRITE_NEW = "assertRelationship, new claim"
 WRITE_AGAIN = "assertRelationship, same claim, another source"

@@ -88,7 +88,7 @@ RELATION_TYPES: Final[dict[str, str]] = {
 }
 
 # Which kinds each relation may join: (kinds allowed at `from`, kinds allowed at `to`). The seed
-# validator and API writes refuse any other pair (graph/ingest/seed_files.py, relation_ends_problem),
+# validator and API writes refuse any other pair (graph/validation.py, relation_ends_problem),
 # so a relationship question can trust what sits at each end. Read from each relation's meaning in
 # docs/ontology.md, a little wider than the seeds use where the meaning plainly allows it.
 _ACTORS = ACTOR_KINDS

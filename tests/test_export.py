@@ -20,9 +20,10 @@ from graph.ingest.export import (
     write_seed_files,
 )
 from graph.ingest.loader import load_seeds
-from graph.ingest.seed_files import RELATION_KEY, SEED_DIR, read_seed_graph
+from graph.ingest.seed_files import SEED_DIR, read_seed_graph
 from graph.ingest.synth import MIN_ACTORS, generate, remove
 from graph.text import fold
+from graph.validation import RELATION_KEY
 from tests.conftest import run_db
 
 # The curated graph, canonically: every curated node with its labels, all its properties and the

@@ -15,9 +15,9 @@ import pytest
 from graph.database import Connection, Database
 from graph.ingest.export import export_seeds
 from graph.ingest.loader import load_seeds
-from graph.ingest.seed_files import (
-    SeedError,
-    read_seed_graph,
+from graph.ingest.seed_files import SeedError, read_seed_graph
+from graph.ontology import KIND_LABELS, RELATION_ENDS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
+from graph.validation import (
     relation_ends_problem,
     relation_id,
     relation_key,
@@ -26,7 +26,6 @@ from graph.ingest.seed_files import (
     validate_relation,
     validate_source,
 )
-from graph.ontology import KIND_LABELS, RELATION_ENDS, RELATION_TYPES, RETRACTED_LABEL, RETRACTED_TYPE
 from tests import test_export
 from tests.conftest import run_db
 

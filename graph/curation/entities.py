@@ -15,8 +15,8 @@ from graph.cypher import curation as cypher
 from graph.cypher import entities as entity_cypher
 from graph.database import Database
 from graph.entities import term_rows
-from graph.ingest.seed_files import add_search_names, validate_entity
 from graph.ontology import RELATION_TYPES
+from graph.validation import add_search_names, validate_entity
 
 Row = dict[str, Any]
 

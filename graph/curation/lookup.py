@@ -11,8 +11,8 @@ from graph.curation.errors import Invalid, Missing
 from graph.curation.transaction import rows
 from graph.cypher import curation as cypher
 from graph.ingest.export import seed_file_name
-from graph.ingest.seed_files import ENTITY_COMMON
 from graph.ontology import KIND_FIELDS, RELATION_TYPES
+from graph.validation import ENTITY_COMMON
 
 Row = dict[str, Any]
 

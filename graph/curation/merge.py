@@ -22,7 +22,7 @@ from graph.curation.relationships import put_claim
 from graph.curation.transaction import Written, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
-from graph.ingest.seed_files import RELATION_FIELDS
+from graph.validation import RELATION_FIELDS
 
 Row = dict[str, Any]
 # What of a relationship's properties is a seed file's relation field (the rest is derived).

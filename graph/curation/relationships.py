@@ -19,8 +19,8 @@ from graph.curation.lookup import checked_sources, claim, in_load_order, live_en
 from graph.curation.transaction import Written, now, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
-from graph.ingest.seed_files import relation_id, relation_key, relation_link_problems, validate_relation
 from graph.ontology import RELATION_TYPES, RETRACTED_TYPE
+from graph.validation import relation_id, relation_key, relation_link_problems, validate_relation
 
 Row = dict[str, Any]
 _RETRACTION = ("retracted_reason", "retracted_at")

@@ -12,7 +12,7 @@ from graph.curation.lookup import live_entity
 from graph.curation.transaction import Written, rows, write
 from graph.cypher import curation as cypher
 from graph.database import Database
-from graph.ingest.seed_files import validate_source
+from graph.validation import validate_source
 
 Row = dict[str, Any]
 

@@ -2,7 +2,7 @@
 files' rules alone: no graph needed.
 
 Each file's header says what it holds (`kind`: entities, `type`: relationships, `language`:
-sources). A row becomes the same dict a seed file's table gives (graph/ingest/seed_files.py),
+sources). A row becomes the same dict a seed file's table gives (graph/validation.py),
 so an import, the seed files and the API share one set of rules. A problem is kept with where it
 is, `FILE: row N: field 'x': message` (N as a spreadsheet counts: the header is row 1), so that
 every problem of every file can be reported at once.
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.ingest.seed_files import (
+from graph.ontology import KIND_FIELDS, NUMBER
+from graph.validation import (
     ENTITY_COMMON,
     RELATION_FIELDS,
     SOURCE_ID_PATTERN,
@@ -25,7 +26,6 @@ from graph.ingest.seed_files import (
     validate_relation,
     validate_source,
 )
-from graph.ontology import KIND_FIELDS, NUMBER
 
 Row = dict[str, Any]
 # A problem with where it is: the file's position in the import and the row, for reporting in

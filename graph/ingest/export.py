@@ -44,15 +44,7 @@ from typing import Any
 from graph.curated import CuratedGraph, read_curated_graph
 from graph.cypher import loader as load_cypher
 from graph.database import Database
-from graph.ingest.seed_files import (
-    ENTITY_COMMON,
-    RELATION_FIELDS,
-    RELATION_KEY,
-    SOURCE_FIELDS,
-    SeedError,
-    SeedGraph,
-    read_seed_graph,
-)
+from graph.ingest.seed_files import SeedError, SeedGraph, read_seed_graph
 from graph.ingest.seed_toml import render
 from graph.ontology import (
     DATE_FIELDS,
@@ -62,6 +54,7 @@ from graph.ontology import (
     RELATION_TYPES,
     RETRACTED_TYPE,
 )
+from graph.validation import ENTITY_COMMON, RELATION_FIELDS, RELATION_KEY, SOURCE_FIELDS
 
 Row = dict[str, Any]
 
@@ -80,7 +73,7 @@ RELATION_ORDER = (
 # What a declaration in a further file repeats: what must agree, or what identifies the claim.
 ENTITY_IDENTITY = ("id", "kind", "subtype", "name", "lang", "name_en", "country")
 
-# Properties the loader derives from the fields (graph/ingest/seed_files.py, loader.py): not written.
+# Properties the loader derives from the fields (graph/validation.py, loader.py): not written.
 _DATE_DERIVED = {f"{name}_{part}" for name in (*DATE_FIELDS, "published") for part in ("precision", "date")}
 # What API writes keep on the graph and a seed file has no place for: the optimistic-concurrency
 # counter and when a retraction happened. Not written, and a load does not give them back, so the

@@ -17,14 +17,14 @@ from graph.curation.edit import shown
 from graph.curation.relationships import joined_note
 from graph.ingest.csv_files import Entry, Files, Problem, Row
 from graph.ingest.export import seed_file_name
-from graph.ingest.seed_files import (
+from graph.ontology import DATE_FIELDS
+from graph.validation import (
     SOURCE_ID_PATTERN,
     add_search_names,
     relation_id,
     relation_key,
     relation_link_problems,
 )
-from graph.ontology import DATE_FIELDS
 
 
 @dataclass
