@@ -290,6 +290,12 @@ class RelationshipRecord:
         key = row["r"]["id"]
         return cls(str(key or ""), type_, type_.lower(), "", "", _NO_VALIDITY, [])
 
+    @classmethod
+    def flat(cls, row: Mapping[str, Any]) -> RelationshipRecord:
+        """As bare, from a flat item (graph.cypher.relationships' _flat): the key is `rid`."""
+        type_ = str(row["type"])
+        return cls(str(row["rid"] or ""), type_, type_.lower(), "", "", _NO_VALIDITY, [])
+
 
 class RelationshipOf(NamedTuple):
     """One of an entity's relationships with the entity at its other end.

@@ -64,14 +64,15 @@ def _levels(window: RelationshipWindow) -> list[RelationshipWindow]:
 
 def _page(items: list[dict[str, Any]], levels: list[RelationshipWindow], i: int) -> Page[RelationshipOf]:
     window, deeper = levels[i], i + 1 < len(levels)
+    flat = window.bare and window.other is not None  # one flat map (graph.cypher.relationships' _flat)
     entity = EntityRecord.from_props if window.other is None else EntityRecord.lean
     relationship = RelationshipRecord.bare if window.bare else RelationshipRecord.from_row
     # One more than the page was read: it tells whether there is a next page.
     return Page(
         [
             RelationshipOf(
-                relationship(item["rel"]),
-                entity(item["other"]),
+                RelationshipRecord.flat(item) if flat else relationship(item["rel"]),
+                EntityRecord.lean(item) if flat else entity(item["other"]),
                 [SourceRecord.from_row(s) for s in item["sources"]] if window.sources else None,
                 _page(item["below"], levels, i + 1) if deeper else None,
             )
