@@ -41,7 +41,7 @@ def _size(env: Mapping[str, str], name: str, default: int, minimum: int, problem
     if not raw:
         return default
     number, unit = (raw[:-1], raw[-1].lower()) if raw[-1].lower() in UNITS else (raw, "")
-    value = int(number) * UNITS[unit] if number.isdigit() else 0
+    value = int(number) * UNITS[unit] if number.isascii() and number.isdigit() else 0
     if value < minimum:
         problems.append(f"{name}={raw!r} must be a size in bytes (such as 512k or 1m), at least {minimum}")
         return default

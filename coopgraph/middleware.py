@@ -134,7 +134,7 @@ class BodyLimit:
             await self.refuse(scope, receive, send, 414, "URI_TOO_LONG", "query string")
             return
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
             await self.refuse(scope, receive, send, 413, "CONTENT_TOO_LARGE", "request body")
             return
         received = 0

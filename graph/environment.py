@@ -33,7 +33,12 @@ def env_whole(
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+    # isdigit alone takes digits that int() refuses (superscripts): ASCII digits only.
+    if (
+        not (raw.isascii() and raw.isdigit())
+        or int(raw) < minimum
+        or (maximum is not None and int(raw) > maximum)
+    ):
         problems.append(f"{name}={raw!r} {expected or f'must be a whole number of at least {minimum}'}")
         return default
     return int(raw)

@@ -37,7 +37,8 @@ def new_secret() -> str:
 
 def stamp(when: datetime) -> str:
     """A token's time as stored and as the command line shows it: ISO 8601, UTC, to the second."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when  # naive: taken as UTC
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _now() -> datetime:

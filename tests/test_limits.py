@@ -197,8 +197,8 @@ def test_limit_settings_are_read() -> None:
 
 
 BAD_LIMITS = {
-    "COOPGRAPH_MAX_BODY_BYTES": ["lots", "100", "-1m", "1g"],
-    "COOPGRAPH_MAX_QUERY_COST": ["0", "many", "1.5"],
+    "COOPGRAPH_MAX_BODY_BYTES": ["lots", "100", "-1m", "1g", "²k"],
+    "COOPGRAPH_MAX_QUERY_COST": ["0", "many", "1.5", "²"],
     "COOPGRAPH_REQUEST_TIMEOUT": ["0", "-1", "soon", "7200", "nan"],
     "COOPGRAPH_RATE_LIMIT": ["-5", "fast"],
     "COOPGRAPH_RATE_BURST": ["0", "x"],

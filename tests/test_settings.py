@@ -35,6 +35,7 @@ def test_every_problem_is_reported_at_once() -> None:
             {
                 "NEO4J_URI": "http://localhost:7474",
                 "COOPGRAPH_PORT": "80000",
+                "COOPGRAPH_STORE_BOLT_PORT": "7²",
                 "COOPGRAPH_STORE_HEAP": "lots",
                 "COOPGRAPH_STORE_TIMEOUT": "nan",
                 "COOPGRAPH_ACCESS_LOG": "maybe",
@@ -46,6 +47,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "NEO4J_URI",
         "NEO4J_PASSWORD",
         "COOPGRAPH_PORT",
+        "COOPGRAPH_STORE_BOLT_PORT",
         "COOPGRAPH_STORE_HEAP",
         "COOPGRAPH_STORE_TIMEOUT",
         "COOPGRAPH_ACCESS_LOG",

@@ -67,7 +67,7 @@ def read_graph_settings(env: Mapping[str, str], problems: list[str]) -> GraphSet
     # At 100k actors (1.5M relationships) a 512m heap ran eight full collections per 10 s of
     # mixed reads; with 1g, none (raw lookup/partners throughput +30%).
     heap = env.get("COOPGRAPH_STORE_HEAP", "").strip() or "1g"
-    if not (heap[:-1].isdigit() and heap[-1].lower() in "mg"):
+    if not (heap[:-1].isascii() and heap[:-1].isdigit() and heap[-1].lower() in "mg"):
         problems.append(f"COOPGRAPH_STORE_HEAP={heap!r} must look like 512m or 2g")
 
     store = StoreSettings(
