@@ -78,13 +78,17 @@ def _count(data: dict[str, object]) -> int:
     )
 
 
-def test_three_nested_levels_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
+def _trips(client: TestClient, document: str, **variables: object) -> tuple[int, dict[str, Any]]:
     db = client.app.state.db  # type: ignore[attr-defined]
+    before = db.round_trips
+    data = gql(client, document, **variables)
+    return int(db.round_trips - before), data
 
+
+def test_three_nested_levels_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
     def trips(first: int) -> tuple[int, int]:
-        before = db.round_trips
-        data = gql(client, NESTED, key="lv-viaa", first=first)
-        return int(db.round_trips - before), _count(data)
+        count, data = _trips(client, NESTED, key="lv-viaa", first=first)
+        return count, _count(data)
 
     few_trips, few = trips(1)
     many_trips, many = trips(20)
@@ -239,13 +243,6 @@ query($from: String!, $to: String!, $first: Int!) {
   }
 }
 """
-
-
-def _trips(client: TestClient, document: str, **variables: object) -> tuple[int, dict[str, Any]]:
-    db = client.app.state.db  # type: ignore[attr-defined]
-    before = db.round_trips
-    data = gql(client, document, **variables)
-    return int(db.round_trips - before), data
 
 
 def test_partners_and_paths_cost_the_same_round_trips_for_few_or_many_results(client: TestClient) -> None:
